@@ -1,0 +1,401 @@
+//! Command-line interface: argument definitions (their doc comments are the help text) and the
+//! dispatch to the library. No extraction or store logic lives here.
+
+use crate::error::{Error, Result};
+use crate::extract::read;
+use crate::kb::query::OutputFormat;
+use crate::kb::{lookup, query, store::Kb};
+use crate::model::{char_offset, Extraction, Subject};
+use crate::resources::Resources;
+use crate::{check, eval, extract::rdf, pipeline};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// kgx — a rule-based knowledge-graph extractor for cultural journalism.
+///
+/// Reads articles, extracts entities and relations with declarative rules, stores them as RDF
+/// (one named graph per article, with the provenance of every fact) in an embedded oxigraph
+/// store, and answers SPARQL.
+#[derive(Debug, Parser)]
+#[command(name = "kgx", version, about, long_about)]
+pub struct Cli {
+    /// The store directory (oxigraph on RocksDB).
+    #[arg(long, global = true, env = "KGX_STORE", default_value = "kgx-store")]
+    pub store: PathBuf,
+    /// The directory holding ontologies/ and data/ (default: found from the current directory).
+    #[arg(long, global = true, env = "KGX_RESOURCES")]
+    pub resources: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Extract articles and store them: each article's graph is replaced (idempotent).
+    Ingest {
+        /// Files or directories (read recursively): .txt, .md, .html, .jsonl.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Extract articles and print the facts, without touching the store.
+    Extract {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "tsv")]
+        format: ExtractFormat,
+        /// Show every piece of evidence: the rule, the matched span, and rejected candidates.
+        #[arg(long)]
+        explain: bool,
+    },
+    /// Run a SPARQL query: SPARQL text, a .rq file, or the name of a query in queries/.
+    Query {
+        query: String,
+        #[arg(long, value_enum, default_value = "table")]
+        format: OutputFormat,
+        /// Bind a query variable: --param country=Kazakhstan (repeatable).
+        #[arg(long = "param", value_parser = parse_param)]
+        params: Vec<(String, String)>,
+    },
+    /// List the bundled queries of queries/ with the question each answers.
+    Queries,
+    /// Show an entity: types, aliases, relations in and out with their supporting sentences.
+    Lookup {
+        name: String,
+        #[arg(long, value_enum, default_value = "text")]
+        format: LookupFormat,
+        /// Show every candidate, not only the best.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Count what the store holds.
+    Stats {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete one article's graph: exactly the facts it supported.
+    Remove {
+        /// The article id (as `kgx stats` or the article IRI shows it).
+        article: String,
+    },
+    /// Validate the ontology, rules and gazetteers, and run every rule's examples.
+    Check,
+    /// Score extraction against gold files: P/R/F1 with misses and extras.
+    Eval {
+        /// A gold file, or a directory of NAME.gold.tsv files.
+        #[arg(long)]
+        gold: PathBuf,
+        /// The articles the gold files annotate.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExtractFormat {
+    Tsv,
+    Nq,
+    Ttl,
+    Jsonl,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LookupFormat {
+    Text,
+    Json,
+}
+
+fn parse_param(s: &str) -> std::result::Result<(String, String), String> {
+    s.split_once('=')
+        .map(|(k, v)| (k.trim().to_string(), v.to_string()))
+        .ok_or_else(|| format!("`{s}` is not name=value"))
+}
+
+fn resources(cli: &Cli) -> Result<Resources> {
+    Resources::load(&Resources::locate(cli.resources.as_deref())?)
+}
+
+fn io_err(e: std::io::Error) -> Error {
+    Error::Other(format!("writing output: {e}"))
+}
+
+/// Reads the paths; in a directory, unreadable files are skipped with a warning.
+fn read_articles(paths: &[PathBuf]) -> Result<Vec<crate::model::Article>> {
+    let outcome = read::read_paths(paths)?;
+    for w in &outcome.warnings {
+        eprintln!("warning: skipped {w}");
+    }
+    if outcome.articles.is_empty() {
+        return Err(Error::Other("no articles found in the given paths".into()));
+    }
+    Ok(outcome.articles)
+}
+
+pub fn run(cli: Cli) -> Result<()> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match &cli.command {
+        Command::Ingest { paths } => {
+            let res = resources(&cli)?;
+            let started = Instant::now();
+            // Read and extract everything first: a bad input fails before the store is touched.
+            let articles = read_articles(paths)?;
+            let kb = Kb::open(&cli.store)?;
+            let batch: Vec<(String, Vec<oxigraph::model::Quad>)> = articles
+                .iter()
+                .map(|a| (a.id.clone(), rdf::quads(&pipeline::extract(a, &res))))
+                .collect();
+            kb.set_ontology(&res.ontology.quads)?;
+            let r = kb.replace_articles(&batch)?;
+            writeln!(
+                out,
+                "ingested {} article{} ({} replaced) into {}: {} → {} quads in {:.2}s",
+                r.articles,
+                if r.articles == 1 { "" } else { "s" },
+                r.replaced,
+                cli.store.display(),
+                r.quads_before,
+                r.quads_after,
+                started.elapsed().as_secs_f64()
+            )
+            .map_err(io_err)?;
+        }
+        Command::Extract { paths, format, explain } => {
+            let res = resources(&cli)?;
+            for a in read_articles(paths)? {
+                let x = pipeline::extract(&a, &res);
+                write_extraction(&mut out, &x, *format, *explain)?;
+            }
+        }
+        Command::Query { query: q, format, params } => {
+            let root = Resources::locate(cli.resources.as_deref())?;
+            let text = query::resolve(q, &root.join("queries"))?;
+            let sparql = query::bind_params(&text.text, params)?;
+            let kb = Kb::open_existing(&cli.store)?;
+            query::run(&kb, &sparql, *format, &mut out)?;
+        }
+        Command::Queries => {
+            let root = Resources::locate(cli.resources.as_deref())?;
+            for (name, question) in query::list(&root.join("queries"))? {
+                writeln!(out, "{name:<32} {question}").map_err(io_err)?;
+            }
+        }
+        Command::Lookup { name, format, all } => {
+            let res = resources(&cli)?;
+            let kb = Kb::open_existing(&cli.store)?;
+            let cands = lookup::candidates(&kb, name)?;
+            if cands.is_empty() {
+                return Err(Error::Other(format!("no entity matches `{name}`")));
+            }
+            let chosen: Vec<&lookup::Candidate> = if *all { cands.iter().collect() } else { vec![&cands[0]] };
+            let cards: Vec<lookup::Card> = chosen.iter().map(|c| lookup::card(&kb, &c.iri)).collect::<Result<_>>()?;
+            match format {
+                LookupFormat::Json => {
+                    let v = serde_json::json!({ "candidates": cands, "cards": cards });
+                    writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default()).map_err(io_err)?;
+                }
+                LookupFormat::Text => {
+                    let inv = |p: &str| res.ontology.property(p).and_then(|p| p.inverse_label.clone());
+                    for c in &cards {
+                        write!(out, "{}", lookup::render(c, &inv)).map_err(io_err)?;
+                    }
+                    if !*all && cands.len() > 1 {
+                        writeln!(out, "\nother matches:").map_err(io_err)?;
+                        for c in cands.iter().skip(1).take(9) {
+                            writeln!(out, "  {}  ({})", c.label, c.iri).map_err(io_err)?;
+                        }
+                    }
+                }
+            }
+        }
+        Command::Stats { json } => {
+            let kb = Kb::open_existing(&cli.store)?;
+            let st = kb.stats()?;
+            if *json {
+                writeln!(out, "{}", serde_json::to_string_pretty(&st).unwrap_or_default()).map_err(io_err)?;
+            } else {
+                writeln!(out, "store:      {}", cli.store.display()).map_err(io_err)?;
+                writeln!(out, "quads:      {}", st.quads).map_err(io_err)?;
+                writeln!(out, "articles:   {}", st.articles).map_err(io_err)?;
+                writeln!(out, "entities:   {}", st.entities).map_err(io_err)?;
+                writeln!(out, "facts:      {} (relations and literals, distinct)", st.facts).map_err(io_err)?;
+                writeln!(out, "provenance: {} statements", st.statements).map_err(io_err)?;
+                writeln!(out, "\nentities by type").map_err(io_err)?;
+                for (t, n) in &st.by_type {
+                    writeln!(out, "  {t:<18} {n}").map_err(io_err)?;
+                }
+                writeln!(out, "\nfacts by property").map_err(io_err)?;
+                for (p, n) in &st.by_property {
+                    writeln!(out, "  {p:<18} {n}").map_err(io_err)?;
+                }
+            }
+        }
+        Command::Remove { article } => {
+            let kb = Kb::open_existing(&cli.store)?;
+            let id = article.strip_prefix(crate::vocab::ARTICLE).unwrap_or(article);
+            let before = kb.len()?;
+            let n = kb.remove_article(id)?;
+            writeln!(out, "removed article {id}: {n} quads ({before} → {})", kb.len()?).map_err(io_err)?;
+        }
+        Command::Check => {
+            let root = Resources::locate(cli.resources.as_deref())?;
+            let res = Resources::load(&root)?;
+            let mut problems = res.gazetteer.check();
+            let mut examples = 0;
+            for rule in &res.rules.rules {
+                examples += rule.examples.len();
+                problems.extend(check::run_examples(rule, &res));
+            }
+            let queries = query::list(&root.join("queries")).unwrap_or_default();
+            for (name, _) in &queries {
+                let p = root.join("queries").join(format!("{name}.rq"));
+                let text = std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))?;
+                if let Err(e) = oxigraph::sparql::SparqlEvaluator::new().parse_query(&text) {
+                    problems.push(format!("{}: {e}", p.display()));
+                }
+            }
+            writeln!(
+                out,
+                "ontology: {} classes, {} properties\ngazetteers: {} entries\nrules: {} ({} examples)\nqueries: {}",
+                res.ontology.classes.len(),
+                res.ontology.properties.len(),
+                res.gazetteer.len(),
+                res.rules.rules.len(),
+                examples,
+                queries.len()
+            )
+            .map_err(io_err)?;
+            if !problems.is_empty() {
+                for p in &problems {
+                    eprintln!("{p}");
+                }
+                return Err(Error::Other(format!("check failed: {} problem(s)", problems.len())));
+            }
+            writeln!(out, "all checks passed").map_err(io_err)?;
+        }
+        Command::Eval { gold, paths, json } => {
+            let res = resources(&cli)?;
+            let golds = eval::gold_files(gold)?;
+            let articles = read_articles(paths)?;
+            let mut report = eval::Report::default();
+            for g in &golds {
+                let gd = eval::Gold::load(g)?;
+                let id = eval::gold_article_id(g);
+                let article = articles.iter().find(|a| a.id == id).or(if golds.len() == 1 && articles.len() == 1 { articles.first() } else { None });
+                let Some(article) = article else {
+                    return Err(Error::Other(format!("{}: no article with id `{id}` among the given paths", g.display())));
+                };
+                eval::score(&pipeline::extract(article, &res), &gd, &mut report);
+            }
+            if *json {
+                writeln!(out, "{}", serde_json::to_string_pretty(&report).unwrap_or_default()).map_err(io_err)?;
+            } else {
+                write!(out, "{}", report.render()).map_err(io_err)?;
+            }
+        }
+    }
+    out.flush().map_err(io_err)
+}
+
+fn tsv_clean(s: &str) -> String {
+    s.replace(['\t', '\n', '\r'], " ")
+}
+
+/// Writes one article's extraction in the chosen format.
+pub fn write_extraction(out: &mut dyn Write, x: &Extraction, format: ExtractFormat, explain: bool) -> Result<()> {
+    match format {
+        ExtractFormat::Nq | ExtractFormat::Ttl => {
+            let quads = rdf::quads(x);
+            let fmt = if matches!(format, ExtractFormat::Nq) { oxigraph::io::RdfFormat::NQuads } else { oxigraph::io::RdfFormat::TriG };
+            let mut ser = oxigraph::io::RdfSerializer::from_format(fmt);
+            if matches!(format, ExtractFormat::Ttl) {
+                for (p, ns) in [("kgx", crate::vocab::KGX), ("rdf", crate::vocab::RDF), ("rdfs", crate::vocab::RDFS), ("xsd", crate::vocab::XSD)] {
+                    ser = ser.with_prefix(p, ns).map_err(|e| Error::Other(e.to_string()))?;
+                }
+            }
+            let mut w = ser.for_writer(&mut *out);
+            for q in &quads {
+                w.serialize_quad(q).map_err(io_err)?;
+            }
+            w.finish().map_err(io_err)?;
+        }
+        ExtractFormat::Tsv => {
+            if explain {
+                writeln!(out, "# article\tsubject\tproperty\tobject\trule\tconfidence\tstart\tend\tmatch\tsentence").map_err(io_err)?;
+            }
+            for f in x.facts.iter().filter(|f| f.property != "mentions") {
+                let evs = if explain { &f.evidence[..] } else { &f.evidence[..1] };
+                for ev in evs {
+                    let (start, end, sentence) = match ev.sentence {
+                        Some(si) => {
+                            let sp = x.sentences[si].span;
+                            (char_offset(&x.text, sp.start).to_string(), char_offset(&x.text, sp.end).to_string(), x.sentence_text(si).to_string())
+                        }
+                        None => (String::new(), String::new(), String::new()),
+                    };
+                    let mut cols = vec![
+                        x.article.id.clone(),
+                        x.subject_label(f.subject),
+                        f.property.clone(),
+                        x.value_label(&f.object),
+                        ev.rule.clone(),
+                        format!("{:.2}", ev.confidence),
+                        start,
+                        end,
+                    ];
+                    if explain {
+                        cols.push(x.text[ev.span.start..ev.span.end].to_string());
+                    }
+                    cols.push(sentence);
+                    let line: Vec<String> = cols.iter().map(|c| tsv_clean(c)).collect();
+                    writeln!(out, "{}", line.join("\t")).map_err(io_err)?;
+                }
+            }
+            if explain {
+                for r in &x.rejected {
+                    writeln!(out, "# rejected by the ontology: {r}").map_err(io_err)?;
+                }
+            }
+        }
+        ExtractFormat::Jsonl => {
+            for f in x.facts.iter().filter(|f| f.property != "mentions") {
+                let evidence: Vec<serde_json::Value> = f
+                    .evidence
+                    .iter()
+                    .map(|ev| {
+                        serde_json::json!({
+                            "rule": ev.rule,
+                            "confidence": ev.confidence,
+                            "sentence": ev.sentence.map(|s| x.sentence_text(s)),
+                            "start": ev.sentence.map(|s| char_offset(&x.text, x.sentences[s].span.start)),
+                            "end": ev.sentence.map(|s| char_offset(&x.text, x.sentences[s].span.end)),
+                            "match": &x.text[ev.span.start..ev.span.end],
+                        })
+                    })
+                    .collect();
+                let subject_type = match f.subject {
+                    Subject::Article => "Article".to_string(),
+                    Subject::Entity(e) => x.entities[e].ty.to_string(),
+                };
+                let v = serde_json::json!({
+                    "article": x.article.id,
+                    "subject": x.subject_label(f.subject),
+                    "subject_type": subject_type,
+                    "property": f.property,
+                    "object": x.value_label(&f.object),
+                    "evidence": evidence,
+                });
+                writeln!(out, "{v}").map_err(io_err)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Used by tests: the default store path relative to a directory.
+pub fn default_store(dir: &Path) -> PathBuf {
+    dir.join("kgx-store")
+}

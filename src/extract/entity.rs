@@ -1,0 +1,236 @@
+//! Entities: mentions grouped into one entity per referent within an article.
+//!
+//! 1. Named mentions cluster by gazetteer entry, else by identity class and folded name; a
+//!    one-word person name joins the person whose first or last name it is.
+//! 2. Every name found by a pattern is then looked for again in the whole article (the headline
+//!    included), with persons' surnames and first names: "Aushakimova" → Assel Aushakimova.
+//! 3. Anaphora ("the film", "the director", "she") refer to the nearest preceding entity of their
+//!    type, else to the article's most mentioned one.
+
+use crate::model::{Entity, EntityType, Mention, Origin, Span};
+use crate::resources::gazetteer::fold;
+use crate::resources::Resources;
+use aho_corasick::{AhoCorasick, MatchKind};
+use std::collections::HashMap;
+
+/// Rule ids recorded for mentions found by name repetition.
+pub const REPEAT_RULE: &str = "coref.repeat-name";
+pub const SURNAME_RULE: &str = "coref.surname";
+pub const FIRST_NAME_RULE: &str = "coref.first-name";
+
+/// Groups the named (non-anaphoric) mentions into entities, setting `Mention::entity`.
+pub fn cluster(mentions: &mut [Mention], res: &Resources) -> Vec<Entity> {
+    let mut entities: Vec<Entity> = Vec::new();
+    let mut keys: HashMap<(EntityType, String), usize> = HashMap::new();
+    let mut order: Vec<usize> = (0..mentions.len()).collect();
+    // Longer names first, so that "Aushakimova" finds "Assel Aushakimova" already there.
+    order.sort_by_key(|&i| (std::cmp::Reverse(mentions[i].text.split_whitespace().count()), mentions[i].span.start));
+    for i in order {
+        let m = &mentions[i];
+        if m.anaphor || m.entity.is_some() {
+            continue;
+        }
+        let key = match m.gazetteer {
+            Some(g) => (m.ty.identity(), res.gazetteer.entry(g).label.clone()),
+            None => (m.ty.identity(), fold(&m.text)),
+        };
+        let mut found = keys.get(&key).copied();
+        if found.is_none() && m.ty == EntityType::Person && !m.text.contains(char::is_whitespace) {
+            let word = fold(&m.text);
+            let cands: Vec<usize> = entities
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| e.ty == EntityType::Person)
+                .filter(|(_, e)| {
+                    let f = fold(&e.label);
+                    let parts: Vec<&str> = f.split(' ').collect();
+                    parts.len() > 1 && (parts.last() == Some(&word.as_str()) || parts[0] == word)
+                })
+                .map(|(k, _)| k)
+                .collect();
+            if cands.len() == 1 {
+                found = Some(cands[0]);
+            }
+        }
+        let e = match found {
+            Some(e) => e,
+            None => {
+                let (label, wikidata, geonames) = match m.gazetteer {
+                    Some(g) => {
+                        let entry = res.gazetteer.entry(g);
+                        (entry.label.clone(), entry.wikidata.clone(), entry.geonames.clone())
+                    }
+                    None => (m.text.clone(), None, None),
+                };
+                entities.push(Entity {
+                    ty: m.ty,
+                    label,
+                    aliases: Vec::new(),
+                    wikidata,
+                    geonames,
+                    gazetteer: m.gazetteer,
+                    mentions: Vec::new(),
+                    implicit: true,
+                });
+                keys.insert(key, entities.len() - 1);
+                entities.len() - 1
+            }
+        };
+        mentions[i].entity = Some(e);
+    }
+    entities
+}
+
+/// Names of pattern-found entities looked for again across the article. Returns new mentions.
+pub fn repeat_names(text: &str, mentions: &[Mention], entities: &[Entity], sentences: &[crate::model::Sentence]) -> Vec<Mention> {
+    let mut names: HashMap<String, (usize, &'static str)> = HashMap::new();
+    let mut first_names: HashMap<String, Vec<usize>> = HashMap::new();
+    for (e, ent) in entities.iter().enumerate() {
+        if ent.gazetteer.is_some() || ent.ty.identity() == EntityType::Place {
+            continue;
+        }
+        for m in mentions.iter().filter(|m| m.entity == Some(e) && !m.anaphor) {
+            names.entry(m.text.clone()).or_insert((e, REPEAT_RULE));
+        }
+        names.entry(ent.label.clone()).or_insert((e, REPEAT_RULE));
+        if ent.ty == EntityType::Person {
+            let words: Vec<&str> = ent.label.split_whitespace().collect();
+            if words.len() > 1 {
+                let last = words[words.len() - 1];
+                if last.chars().count() >= 3 {
+                    names.entry(last.to_string()).or_insert((e, SURNAME_RULE));
+                }
+                if words[0].chars().count() >= 3 {
+                    first_names.entry(words[0].to_string()).or_default().push(e);
+                }
+            }
+        }
+    }
+    for (first, es) in first_names {
+        if es.len() == 1 {
+            names.entry(first).or_insert((es[0], FIRST_NAME_RULE));
+        }
+    }
+    if names.is_empty() {
+        return Vec::new();
+    }
+    let list: Vec<(String, (usize, &str))> = names.into_iter().collect();
+    let Ok(ac) = AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(list.iter().map(|(n, _)| n.as_str()))
+    else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for m in ac.find_iter(text) {
+        let before = text[..m.start()].chars().next_back();
+        let after = text[m.end()..].chars().next();
+        if before.is_some_and(char::is_alphanumeric) || after.is_some_and(char::is_alphanumeric) {
+            continue;
+        }
+        let span = Span::new(m.start(), m.end());
+        // The name where it was first found keeps its own rule; a longer mention wins later.
+        if mentions.iter().any(|x| x.span == span || (x.span.contains(&span) && x.span != span)) {
+            continue;
+        }
+        let Some(sentence) = crate::extract::mention::sentence_of(sentences, span) else { continue };
+        let (e, rule) = list[m.pattern().as_usize()].1;
+        out.push(Mention {
+            span,
+            sentence,
+            ty: entities[e].ty,
+            text: text[span.start..span.end].to_string(),
+            gazetteer: None,
+            demonym: false,
+            anaphor: false,
+            origin: Origin {
+                rule: rule.to_string(),
+                confidence: if rule == REPEAT_RULE { 0.95 } else { 0.85 },
+            },
+            entity: Some(e),
+        });
+    }
+    out
+}
+
+/// How often each entity is mentioned (named mentions only).
+pub fn frequencies(mentions: &[Mention], n: usize) -> Vec<usize> {
+    let mut f = vec![0; n];
+    for m in mentions {
+        if let (Some(e), false, false) = (m.entity, m.anaphor, m.demonym) {
+            f[e] += 1;
+        }
+    }
+    f
+}
+
+/// The entity of a type the text last mentioned before byte `pos`, else the most mentioned one.
+pub fn salient(mentions: &[Mention], entities: &[Entity], ty: EntityType, pos: usize) -> Option<usize> {
+    let before = mentions
+        .iter()
+        .filter(|m| m.span.end <= pos && !m.demonym)
+        .filter_map(|m| m.entity.filter(|&e| ty.accepts(entities[e].ty)).map(|e| (m.span.start, e)))
+        .max_by_key(|(start, _)| *start)
+        .map(|(_, e)| e);
+    before.or_else(|| focus(mentions, entities, ty))
+}
+
+/// The article's most mentioned entity of a type (ties: the first mentioned).
+pub fn focus(mentions: &[Mention], entities: &[Entity], ty: EntityType) -> Option<usize> {
+    let f = frequencies(mentions, entities.len());
+    let first = |e: usize| mentions.iter().filter(|m| m.entity == Some(e)).map(|m| m.span.start).min().unwrap_or(usize::MAX);
+    let mut best: Option<usize> = None;
+    for (e, ent) in entities.iter().enumerate() {
+        if !ty.accepts(ent.ty) || f[e] == 0 {
+            continue;
+        }
+        best = match best {
+            Some(b) if (f[b], std::cmp::Reverse(first(b))) >= (f[e], std::cmp::Reverse(first(e))) => Some(b),
+            _ => Some(e),
+        };
+    }
+    best
+}
+
+/// Links each anaphor to its antecedent, in text order; anaphora with none are dropped.
+pub fn resolve_anaphora(mentions: &mut Vec<Mention>, entities: &[Entity]) {
+    mentions.sort_by_key(|m| (m.span.start, m.span.end));
+    for i in 0..mentions.len() {
+        if !mentions[i].anaphor {
+            continue;
+        }
+        let ty = mentions[i].ty;
+        let pos = mentions[i].span.start;
+        let named: Vec<Mention> = mentions[..i].iter().filter(|m| !m.anaphor).cloned().collect();
+        let target = salient(&named, entities, ty, pos).or_else(|| focus(mentions, entities, ty));
+        mentions[i].entity = target;
+    }
+    mentions.retain(|m| m.entity.is_some());
+}
+
+/// Fills labels, aliases and the `implicit` flag from the final mentions.
+pub fn finish(mentions: &[Mention], entities: &mut [Entity]) {
+    for (i, m) in mentions.iter().enumerate() {
+        let Some(e) = m.entity else { continue };
+        let ent = &mut entities[e];
+        ent.mentions.push(i);
+        if m.anaphor || m.demonym {
+            continue;
+        }
+        ent.implicit = false;
+        if ent.gazetteer.is_none() && m.text.chars().count() > ent.label.chars().count() {
+            let old = std::mem::replace(&mut ent.label, m.text.clone());
+            if !ent.aliases.contains(&old) {
+                ent.aliases.push(old);
+            }
+        }
+        if m.text != ent.label && !ent.aliases.contains(&m.text) {
+            ent.aliases.push(m.text.clone());
+        }
+    }
+    for ent in entities.iter_mut() {
+        let label = ent.label.clone();
+        ent.aliases.retain(|a| *a != label);
+        ent.aliases.sort();
+    }
+}

@@ -1,0 +1,156 @@
+//! Mentions: gazetteer names (one automaton pass) and entity-pattern matches over the typed view,
+//! then one conflict policy for overlaps: **longest span wins, then higher confidence, then
+//! leftmost** (spaCy's span filter, with confidence as the tie-break).
+
+use crate::extract::view::View;
+use crate::model::{EntityType, Mention, Origin, Sentence, Span};
+use crate::resources::gazetteer::Target;
+use crate::resources::rules::{Rule, RuleKind};
+use crate::resources::Resources;
+
+/// Rule id recorded for gazetteer mentions.
+pub const GAZETTEER_RULE: &str = "gazetteer";
+
+/// Index of the sentence holding `span`, if one holds it whole.
+pub fn sentence_of(sentences: &[Sentence], span: Span) -> Option<usize> {
+    let i = sentences.partition_point(|s| s.span.end < span.end);
+    sentences
+        .get(i)
+        .filter(|s| s.span.contains(&span))
+        .map(|s| s.index)
+}
+
+/// Gazetteer mentions of the whole text.
+pub fn gazetteer_mentions(text: &str, sentences: &[Sentence], res: &Resources) -> Vec<Mention> {
+    let mut out = Vec::new();
+    for m in res.gazetteer.find(text) {
+        let span = Span::new(m.start, m.end);
+        let Some(sentence) = sentence_of(sentences, span) else { continue };
+        let (entry, demonym) = match m.target {
+            Target::Entry(e) => (e, false),
+            Target::Demonym(e) => (e, true),
+        };
+        out.push(Mention {
+            span,
+            sentence,
+            ty: res.gazetteer.entry(entry).ty,
+            text: text[m.start..m.end].to_string(),
+            gazetteer: Some(entry),
+            demonym,
+            anaphor: false,
+            origin: Origin {
+                rule: GAZETTEER_RULE.into(),
+                confidence: 1.0,
+            },
+            entity: None,
+        });
+    }
+    out
+}
+
+/// The mentions of one sentence as (index, mention) pairs, sorted by start.
+pub fn in_sentence(mentions: &[Mention], sentence: usize) -> Vec<(usize, &Mention)> {
+    let mut v: Vec<(usize, &Mention)> = mentions
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.sentence == sentence)
+        .collect();
+    v.sort_by_key(|(_, m)| m.span.start);
+    v
+}
+
+/// Runs the rules that emit mentions (`anaphora` selects the coreference rules) over every
+/// sentence's typed view, returning candidates (not yet resolved against each other).
+pub fn rule_mentions(
+    text: &str,
+    sentences: &[Sentence],
+    known: &[Mention],
+    rules: &[&Rule],
+    anaphora: bool,
+) -> Vec<Mention> {
+    let mut out = Vec::new();
+    for s in sentences {
+        let view = View::build(text, s.span, &in_sentence(known, s.index));
+        for rule in rules {
+            let RuleKind::Pattern { regex, mentions, .. } = &rule.kind else { continue };
+            for caps in regex.captures_iter(&view.text) {
+                for spec in mentions.iter().filter(|m| m.refers.is_some() == anaphora) {
+                    let Some(g) = caps.name(&spec.slot) else { continue };
+                    if g.as_str().trim().is_empty() || View::only_marker(g.as_str()).is_some() {
+                        continue;
+                    }
+                    let Some(ty) = EntityType::parse(&spec.ty) else { continue };
+                    let mut span = view.orig(g.start(), g.end());
+                    if matches!(ty, EntityType::Person | EntityType::Character) {
+                        span = trim_name(text, span);
+                        if span.is_empty() {
+                            continue;
+                        }
+                    }
+                    out.push(Mention {
+                        span,
+                        sentence: s.index,
+                        ty,
+                        text: text[span.start..span.end].to_string(),
+                        gazetteer: None,
+                        demonym: false,
+                        anaphor: anaphora,
+                        origin: Origin {
+                            rule: rule.id.clone(),
+                            confidence: rule.confidence,
+                        },
+                        entity: None,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Capitalised words that start sentences or precede names but are never part of a person's
+/// name: "Director Sergey Dvortsevoy" → "Sergey Dvortsevoy".
+const NOT_NAMES: [&str; 52] = [
+    "The", "A", "An", "This", "That", "These", "Those", "It", "Its", "He", "She", "His", "Her",
+    "They", "Their", "We", "Our", "I", "In", "On", "At", "But", "And", "Yet", "Then", "For", "As",
+    "If", "When", "While", "After", "Before", "Director", "Filmmaker", "Actress", "Actor",
+    "Producer", "President", "Former", "Writer", "Artist", "Star", "Screenwriter", "Minister",
+    "Mr", "Mrs", "Ms", "Dr", "Prof", "Both", "Even", "Only",
+];
+
+/// Drops leading words of `NOT_NAMES` from a name span.
+pub fn trim_name(text: &str, mut span: Span) -> Span {
+    loop {
+        let s = &text[span.start..span.end];
+        let word_end = s.find(char::is_whitespace).unwrap_or(s.len());
+        let word = s[..word_end].trim_end_matches('.');
+        if word_end < s.len() && NOT_NAMES.contains(&word) {
+            let rest = &s[word_end..];
+            span.start += word_end + (rest.len() - rest.trim_start().len());
+        } else if word_end == s.len() && NOT_NAMES.contains(&word) {
+            return Span::new(span.end, span.end);
+        } else {
+            return span;
+        }
+    }
+}
+
+/// Keeps a non-overlapping subset: longest first, then most confident, then leftmost. Mentions
+/// in `fixed` are kept whatever overlaps them; candidates overlapping a fixed mention are dropped.
+pub fn resolve(fixed: Vec<Mention>, mut candidates: Vec<Mention>) -> Vec<Mention> {
+    candidates.sort_by(|a, b| {
+        b.span
+            .len()
+            .cmp(&a.span.len())
+            .then(b.origin.confidence.total_cmp(&a.origin.confidence))
+            .then(a.span.start.cmp(&b.span.start))
+    });
+    let mut kept = fixed;
+    for c in candidates {
+        if !kept.iter().any(|k| k.span.overlaps(&c.span)) {
+            kept.push(c);
+        }
+    }
+    kept.sort_by_key(|m| (m.span.start, m.span.end));
+    kept
+}

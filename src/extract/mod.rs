@@ -1,0 +1,11 @@
+//! The extraction stages. Each is a function from model values (and read-only resources) to model
+//! values; none of them sees the store.
+
+pub mod entity;
+pub mod html;
+pub mod mention;
+pub mod rdf;
+pub mod read;
+pub mod relation;
+pub mod text;
+pub mod view;

@@ -1,0 +1,529 @@
+//! Readers: files and directories → [`Article`]s.
+//!
+//! Formats, chosen by extension and content: plain text (site line, title, date line, body),
+//! text or Markdown with YAML front matter, HTML pages and JSON Lines (one article a line).
+//! A directory is read recursively in path order; inside a directory a file that is not text or
+//! is empty is skipped with a warning, while naming such a file directly is an error.
+
+use crate::error::{Error, Result};
+use crate::model::Article;
+use std::path::{Path, PathBuf};
+
+/// What reading some paths gave: the articles, and the files skipped with the reason.
+#[derive(Debug, Default)]
+pub struct ReadOutcome {
+    pub articles: Vec<Article>,
+    pub warnings: Vec<Error>,
+}
+
+/// Reads every path: files directly, directories recursively.
+pub fn read_paths(paths: &[PathBuf]) -> Result<ReadOutcome> {
+    let mut out = ReadOutcome::default();
+    for path in paths {
+        let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+        if meta.is_dir() {
+            for file in walk(path)? {
+                match read_file(&file) {
+                    Ok(mut articles) => out.articles.append(&mut articles),
+                    Err(e @ (Error::NotText { .. } | Error::Empty { .. })) => out.warnings.push(e),
+                    Err(e) => return Err(e),
+                }
+            }
+        } else {
+            out.articles.append(&mut read_file(path)?);
+        }
+    }
+    let mut seen = std::collections::HashMap::new();
+    for a in &out.articles {
+        if let Some(prev) = seen.insert(a.id.clone(), a.source.clone()) {
+            return Err(Error::Other(format!(
+                "{}: article id `{}` is also the id of {prev}; give one of them another id",
+                a.source, a.id
+            )));
+        }
+    }
+    Ok(out)
+}
+
+/// All regular files below `dir`, sorted, skipping hidden files and directories.
+fn walk(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let entries = std::fs::read_dir(&d).map_err(|e| Error::io(&d, e))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| Error::io(&d, e))?;
+            let p = entry.path();
+            if p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with('.'))
+            {
+                continue;
+            }
+            let ft = entry.file_type().map_err(|e| Error::io(&p, e))?;
+            if ft.is_dir() {
+                stack.push(p);
+            } else if ft.is_file() {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Reads one file into one article (or many, for JSON Lines).
+pub fn read_file(path: &Path) -> Result<Vec<Article>> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let text = decode(path, &bytes)?;
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("article");
+    let source = path.display().to_string();
+    match ext.as_str() {
+        "jsonl" | "ndjson" => read_jsonl(path, &text),
+        "html" | "htm" | "xhtml" => Ok(vec![read_html(&text, stem, &source)]),
+        _ if text.trim_start_matches('\u{feff}').starts_with("---") => {
+            Ok(vec![read_front_matter(path, &text, stem)?])
+        }
+        _ => Ok(vec![read_plain(&text, stem, &source)]),
+    }
+}
+
+/// Checks the bytes are non-empty UTF-8 text.
+fn decode(path: &Path, bytes: &[u8]) -> Result<String> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(Error::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+        return Err(Error::NotText {
+            path: path.to_path_buf(),
+            offset,
+        });
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s.trim_start_matches('\u{feff}').replace("\r\n", "\n")),
+        Err(e) => Err(Error::NotText {
+            path: path.to_path_buf(),
+            offset: e.valid_up_to(),
+        }),
+    }
+}
+
+/// A readable, stable id: lower-case ASCII, words joined by `-`.
+pub fn slug(s: &str) -> String {
+    let folded = deunicode::deunicode(s).to_lowercase();
+    let mut out = String::with_capacity(folded.len());
+    for c in folded.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    if out.is_empty() {
+        out.push('x');
+    }
+    out
+}
+
+/// Splits a text into paragraphs (runs of non-blank lines).
+fn paragraphs(text: &str) -> Vec<String> {
+    text.split("\n\n")
+        .map(|p| {
+            p.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// Drops site furniture from body paragraphs: "Read more …" links, and everything after a bare
+/// "Read more" heading (the related-articles list that closes a page).
+fn drop_boilerplate(paras: Vec<String>) -> Vec<String> {
+    let mut out = Vec::new();
+    for p in paras {
+        let lower = p.to_lowercase();
+        if lower == "read more" || lower == "related articles" || lower == "more from this author" {
+            break;
+        }
+        if lower.starts_with("read more ")
+            || lower.starts_with("read more:")
+            || lower.starts_with("share this")
+            || lower.starts_with("subscribe to")
+        {
+            continue;
+        }
+        out.push(p);
+    }
+    out
+}
+
+fn looks_like_heading(p: &str) -> bool {
+    p.chars().count() <= 200 && !p.ends_with('.') && !p.contains('\n')
+}
+
+/// Plain text: an optional site line, a title, an optional date line, then the body.
+pub fn read_plain(text: &str, stem: &str, source: &str) -> Article {
+    let paras = paragraphs(text);
+    let head: Vec<&String> = paras.iter().take(4).collect();
+    let date_at = head.iter().position(|p| parse_date(p).is_some());
+    let (publication, title, body_from, date) = match date_at {
+        Some(2) if looks_like_heading(head[0]) && looks_like_heading(head[1]) => {
+            (Some(head[0].clone()), head[1].clone(), 3, parse_date(head[2]))
+        }
+        Some(1) if looks_like_heading(head[0]) => (None, head[0].clone(), 2, parse_date(head[1])),
+        Some(0) => (None, String::new(), 1, parse_date(head[0])),
+        _ => {
+            if head.len() > 2
+                && looks_like_heading(head[0])
+                && looks_like_heading(head[1])
+                && head[0].chars().count() <= 60
+            {
+                (Some(head[0].clone()), head[1].clone(), 2, None)
+            } else if head.len() > 1 && looks_like_heading(head[0]) {
+                (None, head[0].clone(), 1, None)
+            } else {
+                (None, String::new(), 0, None)
+            }
+        }
+    };
+    let body = drop_boilerplate(paras[body_from.min(paras.len())..].to_vec()).join("\n\n");
+    Article {
+        id: slug(stem),
+        title,
+        date,
+        url: None,
+        author: None,
+        publication,
+        body,
+        source: source.to_string(),
+    }
+}
+
+/// Text or Markdown with YAML front matter between `---` lines.
+pub fn read_front_matter(path: &Path, text: &str, stem: &str) -> Result<Article> {
+    let mut lines = text.lines().enumerate();
+    lines.next(); // the opening ---
+    let mut article = Article {
+        id: slug(stem),
+        source: path.display().to_string(),
+        ..Article::default()
+    };
+    let mut closed_at = None;
+    for (i, line) in lines.by_ref() {
+        let line_no = i + 1;
+        let trimmed = line.trim();
+        if trimmed == "---" || trimmed == "..." {
+            closed_at = Some(line_no);
+            break;
+        }
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let Some((key, value)) = trimmed.split_once(':') else {
+            return Err(Error::Input {
+                path: path.to_path_buf(),
+                line: line_no,
+                message: format!("front matter: expected `key: value`, found `{trimmed}`"),
+            });
+        };
+        let value = unquote(value.trim());
+        match key.trim() {
+            "title" => article.title = value,
+            "date" => {
+                article.date = Some(parse_date(&value).ok_or_else(|| Error::Input {
+                    path: path.to_path_buf(),
+                    line: line_no,
+                    message: format!("front matter: cannot read the date `{value}`"),
+                })?)
+            }
+            "url" => article.url = Some(value),
+            "author" => article.author = Some(value),
+            "publication" | "site" => article.publication = Some(value),
+            "id" => article.id = slug(&value),
+            _ => {}
+        }
+    }
+    let Some(end) = closed_at else {
+        return Err(Error::Input {
+            path: path.to_path_buf(),
+            line: 1,
+            message: "front matter opened with `---` is never closed".into(),
+        });
+    };
+    let rest: Vec<&str> = text.lines().skip(end).collect();
+    let rest = rest.join("\n");
+    // Markdown: drop heading marks and emphasis so the text reads as prose.
+    let cleaned: Vec<String> = paragraphs(&rest)
+        .into_iter()
+        .map(|p| p.trim_start_matches('#').trim().replace(['*', '_'], ""))
+        .collect();
+    article.body = drop_boilerplate(cleaned).join("\n\n");
+    if article.body.is_empty() {
+        return Err(Error::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(article)
+}
+
+fn unquote(v: &str) -> String {
+    let v = v.trim();
+    if v.len() >= 2
+        && ((v.starts_with('"') && v.ends_with('"')) || (v.starts_with('\'') && v.ends_with('\'')))
+    {
+        v[1..v.len() - 1].to_string()
+    } else {
+        v.to_string()
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct JsonArticle {
+    id: Option<serde_json::Value>,
+    title: Option<String>,
+    date: Option<String>,
+    url: Option<String>,
+    author: Option<String>,
+    publication: Option<String>,
+    text: Option<String>,
+    body: Option<String>,
+}
+
+/// JSON Lines: one object a line with `id, title, date, url, text` (and optionally `author`,
+/// `publication`; `body` is accepted for `text`).
+pub fn read_jsonl(path: &Path, text: &str) -> Result<Vec<Article>> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line_no = i + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let err = |message: String| Error::Input {
+            path: path.to_path_buf(),
+            line: line_no,
+            message,
+        };
+        let ja: JsonArticle =
+            serde_json::from_str(line).map_err(|e| err(format!("malformed JSON: {e}")))?;
+        let body = ja
+            .text
+            .or(ja.body)
+            .filter(|t| !t.trim().is_empty())
+            .ok_or_else(|| err("the article has no `text`".into()))?;
+        let title = ja.title.unwrap_or_default();
+        let id = match ja.id {
+            Some(serde_json::Value::String(s)) => slug(&s),
+            Some(serde_json::Value::Number(n)) => slug(&n.to_string()),
+            _ if !title.is_empty() => slug(&title),
+            _ => format!(
+                "{}-{line_no}",
+                slug(path.file_stem().and_then(|s| s.to_str()).unwrap_or("line"))
+            ),
+        };
+        let date = match ja.date {
+            Some(d) => Some(
+                parse_date(&d).ok_or_else(|| err(format!("cannot read the date `{d}`")))?,
+            ),
+            None => None,
+        };
+        let paras = drop_boilerplate(paragraphs(&body.replace("\r\n", "\n")));
+        out.push(Article {
+            id,
+            title,
+            date,
+            url: ja.url,
+            author: ja.author,
+            publication: ja.publication,
+            body: paras.join("\n\n"),
+            source: format!("{}:{line_no}", path.display()),
+        });
+    }
+    if out.is_empty() {
+        return Err(Error::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(out)
+}
+
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+fn month(word: &str) -> Option<u32> {
+    let w = word.trim_end_matches('.').to_lowercase();
+    if w.len() < 3 {
+        return None;
+    }
+    MONTHS
+        .iter()
+        .position(|m| m.starts_with(&w) && (w.len() == m.len() || w.len() == 3 || w == "sept"))
+        .map(|i| i as u32 + 1)
+}
+
+fn iso(y: i32, m: u32, d: u32) -> Option<String> {
+    let days = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    if !(1000..=2999).contains(&y) || !(1..=12).contains(&m) || d == 0 || d > days[m as usize - 1]
+    {
+        return None;
+    }
+    Some(format!("{y:04}-{m:02}-{d:02}"))
+}
+
+/// Reads a date written as a whole line: `24 February 2021`, `February 24, 2021`, `2021-02-24`,
+/// `24.02.2021`, `2021-02-24T10:00:00Z`. Returns ISO `YYYY-MM-DD`.
+pub fn parse_date(s: &str) -> Option<String> {
+    let s = s.trim();
+    if s.len() > 40 {
+        return None;
+    }
+    // ISO date, possibly with a time.
+    let head = s.split(['T', ' ']).next().unwrap_or("");
+    let parts: Vec<&str> = head.split('-').collect();
+    if parts.len() == 3 && parts[0].len() == 4 {
+        if let (Ok(y), Ok(m), Ok(d)) = (parts[0].parse(), parts[1].parse(), parts[2].parse()) {
+            return iso(y, m, d);
+        }
+    }
+    let parts: Vec<&str> = s.split(['.', '/']).collect();
+    if parts.len() == 3 && parts[2].len() == 4 {
+        if let (Ok(d), Ok(m), Ok(y)) = (parts[0].parse(), parts[1].parse(), parts[2].parse()) {
+            return iso(y, m, d);
+        }
+    }
+    let words: Vec<&str> = s
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.len() == 3 {
+        let num = |w: &str| {
+            w.trim_end_matches(|c: char| c.is_ascii_alphabetic())
+                .parse::<u32>()
+                .ok()
+        };
+        // 24 February 2021
+        if let (Some(d), Some(m), Ok(y)) = (num(words[0]), month(words[1]), words[2].parse()) {
+            return iso(y, m, d);
+        }
+        // February 24, 2021
+        if let (Some(m), Some(d), Ok(y)) = (month(words[0]), num(words[1]), words[2].parse()) {
+            return iso(y, m, d);
+        }
+    }
+    None
+}
+
+/// HTML: title from `og:title`/`<h1>`/`<title>`, date from `<time datetime>` or meta tags, the
+/// body from `<p>`, `<li>` and `<blockquote>` text; scripts, styles, navigation, headers, footers,
+/// asides and forms are dropped.
+pub fn read_html(html: &str, stem: &str, source: &str) -> Article {
+    let doc = crate::extract::html::Document::parse(html);
+    let title = doc
+        .meta("og:title")
+        .or_else(|| doc.first_text("h1"))
+        .or_else(|| doc.first_text("title"))
+        .unwrap_or_default();
+    let date = doc
+        .attr_of("time", "datetime")
+        .or_else(|| doc.meta("article:published_time"))
+        .or_else(|| doc.meta("date"))
+        .or_else(|| doc.meta("dc.date"))
+        .or_else(|| doc.first_text("time"))
+        .and_then(|d| parse_date(&d));
+    let url = doc
+        .link_canonical()
+        .or_else(|| doc.meta("og:url"))
+        .filter(|u| !u.is_empty());
+    let body = drop_boilerplate(doc.paragraphs()).join("\n\n");
+    Article {
+        id: slug(stem),
+        title,
+        date,
+        url,
+        author: doc.meta("author"),
+        publication: doc.meta("og:site_name"),
+        body,
+        source: source.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_several_forms() {
+        assert_eq!(parse_date("24 February 2021").as_deref(), Some("2021-02-24"));
+        assert_eq!(parse_date("February 24, 2021").as_deref(), Some("2021-02-24"));
+        assert_eq!(parse_date("Feb 24, 2021").as_deref(), Some("2021-02-24"));
+        assert_eq!(parse_date("2021-02-24").as_deref(), Some("2021-02-24"));
+        assert_eq!(parse_date("2021-02-24T10:00:00Z").as_deref(), Some("2021-02-24"));
+        assert_eq!(parse_date("24.02.2021").as_deref(), Some("2021-02-24"));
+        assert_eq!(parse_date("31 February 2021"), None);
+        assert_eq!(parse_date("Welcome to the USA"), None);
+    }
+
+    #[test]
+    fn plain_text_header_is_detected() {
+        let text = "New East Digital Archive\n\nA title: here\n\n24 February 2021\n\nFirst paragraph.\n\nRead more Something else\n\nSecond.\n\nRead more\n\nRelated title";
+        let a = read_plain(text, "x", "x.txt");
+        assert_eq!(a.publication.as_deref(), Some("New East Digital Archive"));
+        assert_eq!(a.title, "A title: here");
+        assert_eq!(a.date.as_deref(), Some("2021-02-24"));
+        assert_eq!(a.body, "First paragraph.\n\nSecond.");
+    }
+
+    #[test]
+    fn slugs_are_ascii() {
+        assert_eq!(slug("Welcome to the USA"), "welcome-to-the-usa");
+        assert_eq!(slug("San Sebastián"), "san-sebastian");
+        assert_eq!(slug("Асель Аушакимова"), "asel-aushakimova");
+    }
+
+    #[test]
+    fn front_matter_errors_name_the_line() {
+        let p = Path::new("a.md");
+        let e = read_front_matter(p, "---\ntitle: X\nnot a pair\n---\nBody.", "a").unwrap_err();
+        assert_eq!(e.to_string(), "a.md:3: front matter: expected `key: value`, found `not a pair`");
+        let e = read_front_matter(p, "---\ntitle: X\nBody.", "a").unwrap_err();
+        assert!(e.to_string().contains("never closed"), "{e}");
+        let a = read_front_matter(p, "---\ntitle: \"X\"\ndate: 2020-01-02\n---\n# Head\n\nBody *text*.", "a").unwrap();
+        assert_eq!(a.title, "X");
+        assert_eq!(a.date.as_deref(), Some("2020-01-02"));
+        assert_eq!(a.body, "Head\n\nBody text.");
+    }
+
+    #[test]
+    fn jsonl_errors_name_the_line() {
+        let p = Path::new("c.jsonl");
+        let ok = "{\"id\":\"a1\",\"title\":\"T\",\"date\":\"2020-01-02\",\"text\":\"Body.\"}\n";
+        assert_eq!(read_jsonl(p, ok).unwrap()[0].id, "a1");
+        let bad = format!("{ok}{{\"id\": 2, \"text\": }}\n");
+        let e = read_jsonl(p, &bad).unwrap_err().to_string();
+        assert!(e.starts_with("c.jsonl:2: malformed JSON"), "{e}");
+    }
+}

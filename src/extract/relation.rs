@@ -1,0 +1,378 @@
+//! Relations: pattern rules over each sentence's typed view, then inference rules over the facts
+//! of the article. Every fact is checked against the ontology's domain and range before it is
+//! kept; the same fact from several places keeps all its evidence.
+
+use crate::extract::entity;
+use crate::extract::mention::in_sentence;
+use crate::extract::view::View;
+use crate::model::{Entity, EntityType, Evidence, Extraction, Fact, Mention, Span, Subject, Value};
+use crate::resources::ontology::PropertyKind;
+use crate::resources::rules::{Atom, FactSpec, Ref, Rule, RuleKind};
+use crate::resources::Resources;
+use std::collections::HashMap;
+
+/// A resolved fact term.
+#[derive(Debug, Clone, PartialEq)]
+enum Node {
+    Article,
+    Entity(usize),
+    Literal(String),
+}
+
+/// Collects facts, merging evidence of equal facts and dropping those the ontology forbids.
+#[derive(Debug, Default)]
+pub struct Facts {
+    pub facts: Vec<Fact>,
+    index: HashMap<(Subject, String, Value), usize>,
+    /// Facts dropped by the ontology check, with the reason (shown by `extract --explain`).
+    pub rejected: Vec<String>,
+}
+
+impl Facts {
+    pub fn from(facts: Vec<Fact>) -> Facts {
+        let mut f = Facts::default();
+        for fact in facts {
+            for ev in fact.evidence.clone() {
+                f.push(fact.subject, &fact.property, fact.object.clone(), ev);
+            }
+        }
+        f
+    }
+
+    pub fn push(&mut self, s: Subject, p: &str, o: Value, ev: Evidence) {
+        let key = (s, p.to_string(), o.clone());
+        match self.index.get(&key) {
+            Some(&i) => {
+                let f = &mut self.facts[i];
+                if !f.evidence.iter().any(|e| e.rule == ev.rule && e.span == ev.span) {
+                    f.evidence.push(ev);
+                }
+            }
+            None => {
+                self.index.insert(key, self.facts.len());
+                self.facts.push(Fact {
+                    subject: s,
+                    property: p.to_string(),
+                    object: o,
+                    evidence: vec![ev],
+                });
+            }
+        }
+    }
+
+    pub fn contains(&self, s: Subject, p: &str, o: &Value) -> bool {
+        self.index.contains_key(&(s, p.to_string(), o.clone()))
+    }
+}
+
+fn class_of(entities: &[Entity], s: Subject) -> &'static str {
+    match s {
+        Subject::Article => "Article",
+        Subject::Entity(e) => entities[e].ty.as_str(),
+    }
+}
+
+/// Builds a checked fact from resolved terms, or says why it is not one.
+fn make_fact(res: &Resources, entities: &[Entity], s: &Node, p: &str, o: &Node) -> Result<(Subject, Value), String> {
+    let prop = res.ontology.property(p).ok_or_else(|| format!("unknown property {p}"))?;
+    let subject = match s {
+        Node::Article => Subject::Article,
+        Node::Entity(e) => Subject::Entity(*e),
+        Node::Literal(l) => return Err(format!("literal `{l}` cannot be a subject")),
+    };
+    if !res.ontology.fits(class_of(entities, subject), &prop.domain) {
+        return Err(format!("{} is not in the domain of {p}", class_of(entities, subject)));
+    }
+    let object = match (prop.kind, o) {
+        (PropertyKind::Object, Node::Entity(e)) => {
+            if Subject::Entity(*e) == subject {
+                return Err(format!("{p} would link an entity to itself"));
+            }
+            if !res.ontology.fits(entities[*e].ty.as_str(), &prop.range) {
+                return Err(format!("{} is not in the range of {p}", entities[*e].ty));
+            }
+            Value::Entity(*e)
+        }
+        (PropertyKind::Datatype, Node::Literal(l)) => {
+            let l = l.trim();
+            match prop.range.first().map(String::as_str) {
+                Some("gYear") => Value::Year(l.parse().map_err(|_| format!("`{l}` is not a year"))?),
+                Some("date") => Value::Date(
+                    crate::extract::read::parse_date(l).ok_or_else(|| format!("`{l}` is not a date"))?,
+                ),
+                _ => Value::Text(l.to_lowercase()),
+            }
+        }
+        _ => return Err(format!("{p}: wrong kind of object")),
+    };
+    Ok((subject, object))
+}
+
+/// Finds or creates the entity a `o_type`/`o_label` template names.
+fn new_entity(entities: &mut Vec<Entity>, ty: EntityType, label: String) -> usize {
+    if let Some(i) = entities.iter().position(|e| e.ty.identity() == ty.identity() && e.label == label) {
+        return i;
+    }
+    entities.push(Entity {
+        ty,
+        label,
+        aliases: Vec::new(),
+        wikidata: None,
+        geonames: None,
+        gazetteer: None,
+        mentions: Vec::new(),
+        implicit: false,
+    });
+    entities.len() - 1
+}
+
+/// Runs every fact-emitting pattern rule over every sentence.
+pub fn pattern_facts(x: &mut Extraction, res: &Resources, facts: &mut Facts) {
+    let rules: Vec<&Rule> = res.rules.rules.iter().filter(|r| r.emits_facts()).collect();
+    for si in 0..x.sentences.len() {
+        let span = x.sentences[si].span;
+        let view = View::build(&x.text, span, &in_sentence(&x.mentions, si));
+        for rule in &rules {
+            let RuleKind::Pattern { regex, facts: specs, literal_slots, .. } = &rule.kind else { continue };
+            for caps in regex.captures_iter(&view.text) {
+                let whole = caps.get(0).map_or(Span::default(), |m| view.orig(m.start(), m.end()));
+                let ev = Evidence {
+                    sentence: Some(si),
+                    span: whole,
+                    rule: rule.id.clone(),
+                    confidence: rule.confidence,
+                };
+                for spec in specs {
+                    let resolve = |r: &Ref, x: &mut Extraction| -> Option<Node> {
+                        resolve_ref(r, &caps, &view, literal_slots, x, whole.start)
+                    };
+                    let (Some(s), Some(o)) = (resolve(&spec.s, x), resolve(&spec.o, x)) else { continue };
+                    emit(x, res, facts, spec, &s, &o, ev.clone());
+                }
+            }
+        }
+    }
+}
+
+fn emit(x: &Extraction, res: &Resources, facts: &mut Facts, spec: &FactSpec, s: &Node, o: &Node, ev: Evidence) {
+    match make_fact(res, &x.entities, s, &spec.p, o) {
+        Ok((subject, object)) => facts.push(subject, &spec.p, object, ev),
+        Err(why) => facts.rejected.push(format!("{}: {why}", ev.rule)),
+    }
+}
+
+fn resolve_ref(
+    r: &Ref,
+    caps: &regex::Captures<'_>,
+    view: &View,
+    literal_slots: &std::collections::HashSet<String>,
+    x: &mut Extraction,
+    pos: usize,
+) -> Option<Node> {
+    match r {
+        Ref::Article => Some(Node::Article),
+        Ref::Salient(t) => entity::salient(&x.mentions, &x.entities, *t, pos).map(Node::Entity),
+        Ref::Focus(t) => entity::focus(&x.mentions, &x.entities, *t).map(Node::Entity),
+        Ref::Slot(name) => {
+            let g = caps.name(name)?;
+            if literal_slots.contains(name) {
+                let span = view.orig(g.start(), g.end());
+                return Some(Node::Literal(x.text[span.start..span.end].to_string()));
+            }
+            let m = View::leading_marker(g.as_str())?;
+            x.mentions.get(m)?.entity.map(Node::Entity)
+        }
+        Ref::New(ty, template) => {
+            let mut label = String::new();
+            let mut rest = template.as_str();
+            while let Some(i) = rest.find('{') {
+                label.push_str(&rest[..i]);
+                let end = rest[i..].find('}')? + i;
+                let hole = Ref::Slot(rest[i + 1..end].to_string());
+                let hole = if rest[i + 1..end].starts_with('@') {
+                    crate::resources::rules::Ref::Focus(EntityType::parse(rest[i + 1..end].split('.').nth(1)?)?)
+                } else {
+                    hole
+                };
+                match resolve_ref(&hole, caps, view, literal_slots, x, pos)? {
+                    Node::Entity(e) => label.push_str(&x.entities[e].label),
+                    Node::Literal(l) => label.push_str(&l),
+                    Node::Article => return None,
+                }
+                rest = &rest[end + 1..];
+            }
+            label.push_str(rest);
+            Some(Node::Entity(new_entity(&mut x.entities, *ty, label)))
+        }
+    }
+}
+
+/// One way an inference atom was satisfied: new bindings and the evidence behind it.
+type Binding = (HashMap<String, Node>, Option<Evidence>);
+
+fn first_evidence(x: &Extraction, e: usize, rule: &str) -> Option<Evidence> {
+    let m: &Mention = x.mentions.iter().find(|m| m.entity == Some(e))?;
+    Some(Evidence {
+        sentence: Some(m.sentence),
+        span: m.span,
+        rule: rule.to_string(),
+        confidence: m.origin.confidence,
+    })
+}
+
+fn node_of_term(t: &str, b: &HashMap<String, Node>) -> Option<Node> {
+    if t == "@article" {
+        return Some(Node::Article);
+    }
+    if t.starts_with('?') {
+        return b.get(t).cloned();
+    }
+    Some(Node::Literal(t.to_string()))
+}
+
+fn bind(b: &HashMap<String, Node>, t: &str, n: Node) -> Option<HashMap<String, Node>> {
+    if t.starts_with('?') {
+        match b.get(t) {
+            Some(existing) if *existing != n => None,
+            Some(_) => Some(b.clone()),
+            None => {
+                let mut nb = b.clone();
+                nb.insert(t.to_string(), n);
+                Some(nb)
+            }
+        }
+    } else if node_of_term(t, b) == Some(n) {
+        Some(b.clone())
+    } else {
+        None
+    }
+}
+
+fn node_of_value(v: &Value) -> Node {
+    match v {
+        Value::Entity(e) => Node::Entity(*e),
+        Value::Year(y) => Node::Literal(y.to_string()),
+        Value::Date(d) => Node::Literal(d.clone()),
+        Value::Text(t) => Node::Literal(t.clone()),
+    }
+}
+
+fn gaz_label_entity(x: &Extraction, label: &str, types: &[EntityType]) -> Option<usize> {
+    x.entities.iter().position(|e| {
+        types.iter().any(|t| t.accepts(e.ty) || t.identity() == e.ty.identity())
+            && e.label == label
+            && e.gazetteer.is_some()
+    })
+}
+
+fn match_atom(atom: &Atom, b: &HashMap<String, Node>, x: &Extraction, res: &Resources, facts: &Facts) -> Vec<Binding> {
+    let mut out = Vec::new();
+    let emitted: Vec<usize> = (0..x.entities.len()).filter(|&e| x.is_emitted(e) || !x.entities[e].implicit).collect();
+    match atom.p.as_str() {
+        "type" | "isFocus" => {
+            let Some(t) = EntityType::parse(&atom.o) else { return out };
+            let cands: Vec<usize> = if atom.p == "type" {
+                emitted.iter().copied().filter(|&e| res.ontology.is_subclass(x.entities[e].ty.as_str(), t.as_str())).collect()
+            } else {
+                entity::focus(&x.mentions, &x.entities, t).into_iter().collect()
+            };
+            for e in cands {
+                if let Some(nb) = bind(b, &atom.s, Node::Entity(e)) {
+                    out.push((nb, first_evidence(x, e, "")));
+                }
+            }
+        }
+        "inTitle" => {
+            for &e in &emitted {
+                let in_title = x.mentions.iter().any(|m| m.entity == Some(e) && x.sentences[m.sentence].is_title && !m.demonym);
+                if in_title {
+                    if let Some(nb) = bind(b, &atom.s, Node::Entity(e)) {
+                        let ev = x.mentions.iter().find(|m| m.entity == Some(e) && x.sentences[m.sentence].is_title).map(|m| Evidence {
+                            sentence: Some(m.sentence),
+                            span: m.span,
+                            rule: String::new(),
+                            confidence: 1.0,
+                        });
+                        out.push((nb, ev));
+                    }
+                }
+            }
+        }
+        "gazLocatedIn" | "gazPresentedBy" => {
+            for &e in &emitted {
+                let Some(g) = x.entities[e].gazetteer else { continue };
+                let entry = res.gazetteer.entry(g);
+                let (label, types) = if atom.p == "gazLocatedIn" {
+                    (entry.located_in.as_deref(), &[EntityType::Place][..])
+                } else {
+                    (entry.presented_by.as_deref(), &[EntityType::Festival, EntityType::Organization][..])
+                };
+                let Some(target) = label.and_then(|l| gaz_label_entity(x, l, types)) else { continue };
+                if let Some(nb) = bind(b, &atom.s, Node::Entity(e)).and_then(|nb| bind(&nb, &atom.o, Node::Entity(target))) {
+                    out.push((nb, first_evidence(x, e, "")));
+                }
+            }
+        }
+        p => {
+            for f in facts.facts.iter().filter(|f| f.property == p) {
+                let s = match f.subject {
+                    Subject::Article => Node::Article,
+                    Subject::Entity(e) => Node::Entity(e),
+                };
+                if let Some(nb) = bind(b, &atom.s, s).and_then(|nb| bind(&nb, &atom.o, node_of_value(&f.object))) {
+                    out.push((nb, f.evidence.first().cloned()));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Applies the inference rules until nothing new is derived (at most a few rounds).
+pub fn infer(x: &mut Extraction, res: &Resources, facts: &mut Facts) {
+    let rules: Vec<&Rule> = res.rules.rules.iter().filter(|r| matches!(r.kind, RuleKind::Inference { .. })).collect();
+    for _round in 0..3 {
+        let before = facts.facts.len();
+        for rule in &rules {
+            let RuleKind::Inference { when, then } = &rule.kind else { continue };
+            let mut states: Vec<(HashMap<String, Node>, Vec<Evidence>)> = vec![(HashMap::new(), Vec::new())];
+            for atom in when {
+                let mut next = Vec::new();
+                for (b, evs) in &states {
+                    for (nb, ev) in match_atom(atom, b, x, res, facts) {
+                        let mut evs = evs.clone();
+                        evs.extend(ev);
+                        next.push((nb, evs));
+                    }
+                }
+                states = next;
+                if states.is_empty() {
+                    break;
+                }
+            }
+            for (b, evs) in states {
+                let first = evs.first();
+                let ev = Evidence {
+                    sentence: first.and_then(|e| e.sentence),
+                    span: first.map_or(Span::default(), |e| e.span),
+                    rule: rule.id.clone(),
+                    confidence: rule.confidence,
+                };
+                for atom in then {
+                    let (Some(s), Some(o)) = (node_of_term(&atom.s, &b), node_of_term(&atom.o, &b)) else { continue };
+                    match make_fact(res, &x.entities, &s, &atom.p, &o) {
+                        Ok((subject, object)) => {
+                            if !facts.contains(subject, &atom.p, &object) {
+                                facts.push(subject, &atom.p, object, ev.clone());
+                            }
+                        }
+                        Err(why) => facts.rejected.push(format!("{}: {why}", rule.id)),
+                    }
+                }
+            }
+        }
+        if facts.facts.len() == before {
+            break;
+        }
+    }
+}

@@ -1,0 +1,5 @@
+//! The knowledge base: the store and everything that reads it. Nothing here sees tokens.
+
+pub mod lookup;
+pub mod query;
+pub mod store;

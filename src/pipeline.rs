@@ -1,0 +1,158 @@
+//! Article → extraction → quads: the one path through the stages.
+//!
+//! ```text
+//! text ─► sentences ─► gazetteer + entity-pattern mentions ─► entities ─► repeated names
+//!      ─► anaphora ─► pattern facts ─► inference ─► type/mention/metadata facts ─► RDF
+//! ```
+
+use crate::extract::{entity, mention, relation, text};
+use crate::model::{Article, Entity, EntityType, Evidence, Extraction, Span, Subject, Value};
+use crate::resources::rules::Rule;
+use crate::resources::Resources;
+
+/// Rule id recorded for facts read from article metadata.
+pub const META_RULE: &str = "meta.article";
+
+/// Runs every extraction stage over one article.
+pub fn extract(article: &Article, res: &Resources) -> Extraction {
+    let text = article.text();
+    let sentences = text::sentences(&text, !article.title.is_empty());
+
+    // Mentions: gazetteer names and entity patterns, one conflict policy.
+    let gaz = mention::gazetteer_mentions(&text, &sentences, res);
+    let name_rules: Vec<&Rule> = res.rules.rules.iter().filter(|r| r.finds_names()).collect();
+    // Patterns run over the plain text (so they can absorb a shorter gazetteer name: "Furmanov
+    // Street") and over the typed view, in rounds, so that a rule can build on what another found.
+    let plain = mention::rule_mentions(&text, &sentences, &[], &name_rules, false);
+    let mut mentions = gaz.clone();
+    for _round in 0..3 {
+        let typed = mention::rule_mentions(&text, &sentences, &mentions, &name_rules, false);
+        let pool = mentions.iter().chain(plain.iter()).chain(typed.iter()).cloned().collect();
+        let next = mention::resolve(Vec::new(), pool);
+        if next == mentions {
+            break;
+        }
+        mentions = next;
+    }
+
+    // Entities, then coreference: repeated names and surnames, then anaphora.
+    let mut entities = entity::cluster(&mut mentions, res);
+    let repeats = entity::repeat_names(&text, &mentions, &entities, &sentences);
+    mentions = mention::resolve(Vec::new(), mentions.into_iter().chain(repeats).collect());
+    let anaphora_rules: Vec<&Rule> = res.rules.rules.iter().filter(|r| r.finds_anaphora()).collect();
+    let anaphora = mention::rule_mentions(&text, &sentences, &mentions, &anaphora_rules, true);
+    mentions = mention::resolve(mentions, anaphora);
+    entity::resolve_anaphora(&mut mentions, &entities);
+    entity::finish(&mentions, &mut entities);
+
+    let mut x = Extraction {
+        article: article.clone(),
+        text,
+        sentences,
+        mentions,
+        entities,
+        facts: Vec::new(),
+        rejected: Vec::new(),
+    };
+
+    // Relations: patterns, then inference over what the patterns found.
+    let mut facts = relation::Facts::default();
+    relation::pattern_facts(&mut x, res, &mut facts);
+    relation::infer(&mut x, res, &mut facts);
+
+    // Metadata: the date and the publication.
+    let meta = |confidence| Evidence {
+        sentence: None,
+        span: Span::default(),
+        rule: META_RULE.to_string(),
+        confidence,
+    };
+    if let Some(d) = &article.date {
+        facts.push(Subject::Article, "datePublished", Value::Date(d.clone()), meta(1.0));
+    }
+    if let Some(p) = &article.publication {
+        let label = res
+            .gazetteer
+            .by_label(EntityType::Publication, p)
+            .map_or(p.clone(), |g| res.gazetteer.entry(g).label.clone());
+        let e = match x.entities.iter().position(|e| e.ty == EntityType::Publication && e.label == label) {
+            Some(e) => e,
+            None => {
+                x.entities.push(Entity {
+                    ty: EntityType::Publication,
+                    label,
+                    aliases: Vec::new(),
+                    wikidata: None,
+                    geonames: None,
+                    gazetteer: None,
+                    mentions: Vec::new(),
+                    implicit: false,
+                });
+                x.entities.len() - 1
+            }
+        };
+        x.entities[e].implicit = false;
+        facts.push(Subject::Article, "publishedIn", Value::Entity(e), meta(1.0));
+    }
+    x.facts = facts.facts;
+    x.rejected = facts.rejected;
+
+    // Films found in text are linked to Wikidata when the title (and year) is unambiguous.
+    for e in 0..x.entities.len() {
+        if x.entities[e].ty != EntityType::Film || x.entities[e].wikidata.is_some() {
+            continue;
+        }
+        let year = x.facts.iter().find_map(|f| match (&f.subject, f.property.as_str(), &f.object) {
+            (Subject::Entity(s), "year", Value::Year(y)) if *s == e => Some(*y),
+            _ => None,
+        });
+        if let Some(entry) = res.gazetteer.link_film(&x.entities[e].label, year) {
+            x.entities[e].wikidata = entry.wikidata.clone();
+        }
+    }
+
+    // Types and mentions of every emitted entity, with the evidence of its first mention.
+    let mut extra = Vec::new();
+    for e in 0..x.entities.len() {
+        if !x.is_emitted(e) {
+            continue;
+        }
+        let ev = x.entities[e]
+            .mentions
+            .iter()
+            .map(|&m| &x.mentions[m])
+            .find(|m| !m.anaphor && !m.demonym)
+            .or_else(|| x.entities[e].mentions.first().map(|&m| &x.mentions[m]))
+            .map(|m| Evidence {
+                sentence: Some(m.sentence),
+                span: m.span,
+                rule: m.origin.rule.clone(),
+                confidence: m.origin.confidence,
+            });
+        let ev = ev.unwrap_or_else(|| {
+            // Entities made by a fact (a position) or by metadata: the fact's evidence.
+            x.facts
+                .iter()
+                .find(|f| f.subject == Subject::Entity(e) || f.object == Value::Entity(e))
+                .and_then(|f| f.evidence.first().cloned())
+                .unwrap_or_else(|| meta(1.0))
+        });
+        extra.push((e, ev));
+    }
+    for (e, ev) in extra {
+        let ty = x.entities[e].ty.as_str().to_string();
+        x.facts.push(crate::model::Fact {
+            subject: Subject::Entity(e),
+            property: "type".into(),
+            object: Value::Text(ty),
+            evidence: vec![ev.clone()],
+        });
+        x.facts.push(crate::model::Fact {
+            subject: Subject::Article,
+            property: "mentions".into(),
+            object: Value::Entity(e),
+            evidence: vec![ev],
+        });
+    }
+    x
+}

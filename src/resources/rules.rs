@@ -1,0 +1,610 @@
+//! Rules as data (`data/rules/*.toml`).
+//!
+//! A **pattern rule** is a regular expression over the *typed view* of a sentence, in which every
+//! known mention is replaced by a marker of its type. Slots:
+//!
+//! | slot | matches |
+//! |---|---|
+//! | `{Person:dir}` `{Film\|Work:f}` | a mention of that type (`Place` takes Country/City/Region, `Work` takes Film, `Country` takes demonyms too) |
+//! | `{Demonym:c}` | an adjective or demonym of a country ("Kazakh") |
+//! | `{NAME:x}` | a capitalised name of one to four words (or one existing mention) |
+//! | `{TITLE:x}` | a title-cased phrase that may contain small words and place names ("Welcome to the USA") |
+//! | `{YEAR:y}` | a year, 1800–2099 |
+//!
+//! A space in a pattern matches any run of white space; `'` matches both `'` and `’`, `"` both
+//! straight and curly double quotes. Plain named groups `(?P<g>…)` capture literal values.
+//! A rule emits **mentions** (`{ slot, type }`, with `refers = "salient"` for anaphora such as
+//! "the film") and/or **facts** (`{ s, p, o }` where s and o are slots, `@salient.Type`,
+//! `@focus.Type` or `@article`; or `o_type` + `o_label` to make a new entity from a template).
+//!
+//! An **inference rule** (`when` / `then`) derives facts from facts already extracted in the same
+//! article: `when = ["?p directed ?f", "?f countryOfOrigin ?c"]`, `then = ["?p nationality ?c"]`.
+//! Besides ontology properties, atoms may use `type` (`?x type City`), `gazLocatedIn` (the
+//! gazetteer's containing place), `gazPresentedBy`, `isFocus` (`?c isFocus Country`: the most
+//! mentioned entity of that type) and `inTitle` (`?x inTitle true`).
+//!
+//! Every rule has an `id`, a `confidence` in (0, 1] and `[[rule.example]]`s (a text and the
+//! facts/mentions it must give, or must not give) that `cargo test` runs.
+
+use crate::error::{Error, Result};
+use crate::model::EntityType;
+use crate::resources::ontology::{Ontology, PropertyKind};
+use regex::Regex;
+use serde::Deserialize;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+/// Start and end of a mention marker in the typed view.
+pub const MARK_OPEN: char = '\u{E000}';
+pub const MARK_CLOSE: char = '\u{E001}';
+/// A marker's type name for demonyms.
+pub const DEMONYM: &str = "Demonym";
+
+const MARK_ANY: &str = r"\x{E000}[A-Za-z]+#\d+\x{E001}";
+const CAP_WORD: &str = r"\p{Lu}[\p{Ll}\p{Lu}\p{M}]*(?:-\p{L}+|'\p{Lu}[\p{L}]*)*";
+const TITLE_WORD: &str = r"(?:\p{Lu}|\d)[\p{L}\p{M}\d]*(?:[-'][\p{L}\d]+)*";
+const SMALL: &str = r"(?:of|the|to|in|a|an|and|for|on|at|with|from|by|is|my|your|our|his|her|no|not|as|or|de|la|le|du|des|der|die|das)";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[serde(default)]
+    rule: Vec<RawRule>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    id: toml::Spanned<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    pattern: Option<String>,
+    #[serde(default)]
+    when: Vec<String>,
+    #[serde(default)]
+    then: Vec<String>,
+    confidence: f64,
+    #[serde(default)]
+    mentions: Vec<MentionSpec>,
+    #[serde(default)]
+    facts: Vec<RawFact>,
+    #[serde(default)]
+    example: Vec<Example>,
+}
+
+/// A mention a pattern rule emits.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MentionSpec {
+    pub slot: String,
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// `salient`: the mention is an anaphor referring to the nearest preceding entity of its type.
+    #[serde(default)]
+    pub refers: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFact {
+    s: String,
+    p: String,
+    #[serde(default)]
+    o: Option<String>,
+    #[serde(default)]
+    o_type: Option<String>,
+    #[serde(default)]
+    o_label: Option<String>,
+}
+
+/// A rule example: a text, and what extraction of it must (and must not) give.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    /// An optional headline, for rules that read titles.
+    #[serde(default)]
+    pub title: Option<String>,
+    pub text: String,
+    /// `Subject | property | Object` lines that must be extracted.
+    #[serde(default)]
+    pub facts: Vec<String>,
+    /// `Type: Name` lines that must be found as entities.
+    #[serde(default)]
+    pub entities: Vec<String>,
+    /// Facts that must not be extracted (negative examples).
+    #[serde(default)]
+    pub absent: Vec<String>,
+}
+
+/// A reference to a fact's subject or object in a pattern rule.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ref {
+    /// A named group of the pattern.
+    Slot(String),
+    /// The nearest preceding entity of this type (or the most mentioned one).
+    Salient(EntityType),
+    /// The most mentioned entity of this type in the article.
+    Focus(EntityType),
+    Article,
+    /// A new entity of this type, labelled from a template with `{slot}` holes.
+    New(EntityType, String),
+}
+
+#[derive(Debug, Clone)]
+pub struct FactSpec {
+    pub s: Ref,
+    pub p: String,
+    pub o: Ref,
+}
+
+/// One atom `s p o` of an inference rule; terms starting with `?` are variables.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Atom {
+    pub s: String,
+    pub p: String,
+    pub o: String,
+}
+
+#[derive(Debug, Clone)]
+pub enum RuleKind {
+    Pattern {
+        source: String,
+        regex: Regex,
+        mentions: Vec<MentionSpec>,
+        facts: Vec<FactSpec>,
+        /// Slots that capture literal text (plain named groups and `{YEAR}`).
+        literal_slots: HashSet<String>,
+    },
+    Inference {
+        when: Vec<Atom>,
+        then: Vec<Atom>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: String,
+    pub description: Option<String>,
+    pub confidence: f64,
+    pub kind: RuleKind,
+    pub examples: Vec<Example>,
+    pub file: PathBuf,
+    pub line: usize,
+}
+
+impl Rule {
+    /// Emits mentions that are not anaphora (the entity stage).
+    pub fn finds_names(&self) -> bool {
+        matches!(&self.kind, RuleKind::Pattern { mentions, .. } if mentions.iter().any(|m| m.refers.is_none()))
+    }
+    /// Emits anaphora (the coreference stage).
+    pub fn finds_anaphora(&self) -> bool {
+        matches!(&self.kind, RuleKind::Pattern { mentions, .. } if mentions.iter().any(|m| m.refers.is_some()))
+    }
+    pub fn emits_facts(&self) -> bool {
+        matches!(&self.kind, RuleKind::Pattern { facts, .. } if !facts.is_empty())
+    }
+}
+
+/// All rules, in file order then rule order.
+#[derive(Debug, Clone, Default)]
+pub struct RuleSet {
+    pub rules: Vec<Rule>,
+}
+
+fn line_of(text: &str, byte: usize) -> usize {
+    text[..byte.min(text.len())].matches('\n').count() + 1
+}
+
+impl RuleSet {
+    /// Loads every `*.toml` file of `dir`, checking terms against the ontology.
+    pub fn load(dir: &Path, ontology: &Ontology) -> Result<RuleSet> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(|e| Error::io(dir, e))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        files.sort();
+        let mut set = RuleSet::default();
+        let mut ids = std::collections::HashMap::new();
+        for file in files {
+            let text = std::fs::read_to_string(&file).map_err(|e| Error::io(&file, e))?;
+            for rule in parse_file(&file, &text, ontology)? {
+                if let Some(prev) = ids.insert(rule.id.clone(), format!("{}:{}", rule.file.display(), rule.line)) {
+                    return Err(Error::Rule {
+                        path: rule.file.clone(),
+                        line: rule.line,
+                        rule: rule.id.clone(),
+                        message: format!("duplicate rule id (first defined at {prev})"),
+                    });
+                }
+                set.rules.push(rule);
+            }
+        }
+        Ok(set)
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+}
+
+/// Parses and checks one rule file.
+pub fn parse_file(path: &Path, text: &str, ontology: &Ontology) -> Result<Vec<Rule>> {
+    let raw: RawFile = toml::from_str(text).map_err(|e| {
+        let line = e.span().map_or(0, |s| line_of(text, s.start));
+        Error::Resource {
+            path: path.to_path_buf(),
+            line,
+            message: e.message().trim().to_string(),
+        }
+    })?;
+    let mut out = Vec::new();
+    for r in raw.rule {
+        let line = line_of(text, r.id.span().start);
+        let id = r.id.get_ref().clone();
+        let err = |message: String| Error::Rule {
+            path: path.to_path_buf(),
+            line,
+            rule: id.clone(),
+            message,
+        };
+        if id.trim().is_empty() || id.contains(char::is_whitespace) {
+            return Err(err("a rule id must be a non-empty word".into()));
+        }
+        if !(r.confidence > 0.0 && r.confidence <= 1.0) {
+            return Err(err(format!("confidence {} is not in (0, 1]", r.confidence)));
+        }
+        let kind = match (&r.pattern, r.when.is_empty()) {
+            (Some(p), true) => compile_pattern(p, &r.mentions, &r.facts, ontology).map_err(err)?,
+            (None, false) => {
+                if !r.mentions.is_empty() || !r.facts.is_empty() {
+                    return Err(err("an inference rule has `when`/`then`, not mentions or facts".into()));
+                }
+                compile_inference(&r.when, &r.then, ontology).map_err(err)?
+            }
+            (Some(_), false) => return Err(err("a rule has either `pattern` or `when`, not both".into())),
+            (None, true) => return Err(err("a rule needs a `pattern` or a `when`".into())),
+        };
+        if r.example.is_empty() {
+            return Err(err("a rule needs at least one [[rule.example]]".into()));
+        }
+        for ex in &r.example {
+            if ex.facts.is_empty() && ex.entities.is_empty() && ex.absent.is_empty() {
+                return Err(err("an example must list facts, entities or absent facts".into()));
+            }
+            for f in ex.facts.iter().chain(ex.absent.iter()) {
+                if f.split('|').count() != 3 {
+                    return Err(err(format!("example fact `{f}` is not `Subject | property | Object`")));
+                }
+            }
+            for e in &ex.entities {
+                let Some((ty, _)) = e.split_once(':') else {
+                    return Err(err(format!("example entity `{e}` is not `Type: Name`")));
+                };
+                EntityType::parse(ty.trim())
+                    .ok_or_else(|| err(format!("example entity `{e}`: unknown type")))?;
+            }
+        }
+        out.push(Rule {
+            id,
+            description: r.description,
+            confidence: r.confidence,
+            kind,
+            examples: r.example,
+            file: path.to_path_buf(),
+            line,
+        });
+    }
+    Ok(out)
+}
+
+fn parse_type(name: &str, ontology: &Ontology) -> Result<EntityType, String> {
+    let t = EntityType::parse(name).ok_or_else(|| format!("unknown entity type `{name}`"))?;
+    if !ontology.classes.contains(t.as_str()) {
+        return Err(format!("type `{name}` is not a class of the ontology"));
+    }
+    Ok(t)
+}
+
+/// The marker-type alternatives a typed slot accepts.
+fn slot_types(spec: &str, ontology: &Ontology) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    for name in spec.split('|') {
+        let name = name.trim();
+        if name == DEMONYM {
+            out.push(DEMONYM.to_string());
+            continue;
+        }
+        let t = parse_type(name, ontology)?;
+        for c in EntityType::ALL {
+            if t.accepts(c) {
+                out.push(c.as_str().to_string());
+            }
+        }
+        if t == EntityType::Country {
+            out.push(DEMONYM.to_string());
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// Translates the pattern language to a regex over the typed view.
+fn translate(pattern: &str, ontology: &Ontology, literal_slots: &mut HashSet<String>) -> Result<(String, Vec<String>), String> {
+    let mut out = String::new();
+    let mut slots = Vec::new();
+    let mut chars = pattern.chars().peekable();
+    let mut in_class = false;
+    let mut unnamed = 0;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                out.push(c);
+                if let Some(n) = chars.next() {
+                    out.push(n);
+                }
+            }
+            '[' if !in_class => {
+                in_class = true;
+                out.push(c);
+            }
+            ']' if in_class => {
+                in_class = false;
+                out.push(c);
+            }
+            '{' if !in_class && chars.peek().is_some_and(|c| c.is_ascii_alphabetic()) => {
+                let mut body = String::new();
+                for n in chars.by_ref() {
+                    if n == '}' {
+                        break;
+                    }
+                    body.push(n);
+                }
+                let (kind, name) = match body.split_once(':') {
+                    Some((k, n)) => (k.trim().to_string(), n.trim().to_string()),
+                    None => {
+                        unnamed += 1;
+                        (body.trim().to_string(), format!("_slot{unnamed}"))
+                    }
+                };
+                if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') || name.is_empty() {
+                    return Err(format!("slot name `{name}` must be letters, digits or _"));
+                }
+                let inner = match kind.as_str() {
+                    "NAME" => format!(r"(?:{MARK_ANY}|{CAP_WORD})(?: (?:{MARK_ANY}|{CAP_WORD})){{0,3}}"),
+                    "TITLE" => {
+                        let place = r"\x{E000}(?:Country|City|Region|Place)#\d+\x{E001}";
+                        format!(
+                            r"(?:{MARK_ANY}|{TITLE_WORD})(?:(?: {SMALL})* (?:{TITLE_WORD}|{place})){{0,12}}"
+                        )
+                    }
+                    "YEAR" => {
+                        literal_slots.insert(name.clone());
+                        r"\b(?:1[89]\d\d|20\d\d)\b".to_string()
+                    }
+                    types => {
+                        let alts = slot_types(types, ontology)?;
+                        format!(r"\x{{E000}}(?:{})#\d+\x{{E001}}", alts.join("|"))
+                    }
+                };
+                out.push_str(&format!("(?P<{name}>{inner})"));
+                slots.push(name);
+            }
+            ' ' if !in_class => {
+                while chars.peek() == Some(&' ') {
+                    chars.next();
+                }
+                out.push_str(r"\s+");
+            }
+            '\'' | '’' if !in_class => out.push('\''),
+            '"' | '“' | '”' if !in_class => out.push('"'),
+            '(' if !in_class && pattern_group_name(&mut chars.clone()).is_some() => {
+                out.push(c);
+                let name = pattern_group_name(&mut chars).unwrap_or_default();
+                literal_slots.insert(name.clone());
+                slots.push(name.clone());
+                out.push_str(&format!("?P<{name}>"));
+            }
+            _ => out.push(c),
+        }
+    }
+    Ok((out, slots))
+}
+
+/// Reads `?P<name>` or `?<name>` after an opening parenthesis, consuming it.
+fn pattern_group_name(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> Option<String> {
+    let rest: String = chars.clone().take(40).collect();
+    let body = rest.strip_prefix("?P<").or_else(|| rest.strip_prefix("?<"))?;
+    if body.starts_with('=') || body.starts_with('!') {
+        return None;
+    }
+    let end = body.find('>')?;
+    let name = body[..end].to_string();
+    let consumed = rest.len() - body.len() + end + 1;
+    for _ in 0..rest[..consumed].chars().count() {
+        chars.next();
+    }
+    Some(name)
+}
+
+fn parse_ref(s: &str, slots: &[String], ontology: &Ontology) -> Result<Ref, String> {
+    if s == "@article" {
+        return Ok(Ref::Article);
+    }
+    if let Some(t) = s.strip_prefix("@salient.") {
+        return Ok(Ref::Salient(parse_type(t, ontology)?));
+    }
+    if let Some(t) = s.strip_prefix("@focus.") {
+        return Ok(Ref::Focus(parse_type(t, ontology)?));
+    }
+    if slots.iter().any(|x| x == s) {
+        return Ok(Ref::Slot(s.to_string()));
+    }
+    Err(format!("`{s}` is not a slot of the pattern (slots: {})", slots.join(", ")))
+}
+
+fn compile_pattern(
+    pattern: &str,
+    mentions: &[MentionSpec],
+    facts: &[RawFact],
+    ontology: &Ontology,
+) -> Result<RuleKind, String> {
+    let mut literal_slots = HashSet::new();
+    let (source, slots) = translate(pattern, ontology, &mut literal_slots)?;
+    let regex = Regex::new(&source).map_err(|e| format!("pattern does not compile: {e}"))?;
+    if mentions.is_empty() && facts.is_empty() {
+        return Err("a pattern rule must emit mentions or facts".into());
+    }
+    for m in mentions {
+        if !slots.contains(&m.slot) {
+            return Err(format!("mention slot `{}` is not in the pattern", m.slot));
+        }
+        parse_type(&m.ty, ontology)?;
+        if let Some(r) = &m.refers {
+            if r != "salient" {
+                return Err(format!("refers = `{r}`: only `salient` is known"));
+            }
+        }
+    }
+    let mut specs = Vec::new();
+    for f in facts {
+        let prop = ontology
+            .property(&f.p)
+            .ok_or_else(|| format!("property `{}` is not in the ontology", f.p))?;
+        let s = parse_ref(&f.s, &slots, ontology)?;
+        let o = match (&f.o, &f.o_type, &f.o_label) {
+            (Some(o), None, None) => parse_ref(o, &slots, ontology)?,
+            (None, Some(t), Some(l)) => {
+                let ty = parse_type(t, ontology)?;
+                let mut rest = l.as_str();
+                while let Some(i) = rest.find('{') {
+                    let end = rest[i..].find('}').ok_or("unclosed { in o_label")? + i;
+                    let hole = &rest[i + 1..end];
+                    parse_ref(hole, &slots, ontology)?;
+                    rest = &rest[end + 1..];
+                }
+                Ref::New(ty, l.clone())
+            }
+            _ => return Err(format!("fact `{} {}`: give `o`, or `o_type` and `o_label`", f.s, f.p)),
+        };
+        let o_literal = matches!(&o, Ref::Slot(s) if literal_slots.contains(s));
+        match prop.kind {
+            PropertyKind::Datatype if !o_literal => {
+                return Err(format!("`{}` takes a literal: its object must be a plain group or {{YEAR}}", f.p))
+            }
+            PropertyKind::Object if o_literal => {
+                return Err(format!("`{}` links entities: its object must be a typed slot", f.p))
+            }
+            _ => {}
+        }
+        specs.push(FactSpec { s, p: f.p.clone(), o });
+    }
+    Ok(RuleKind::Pattern {
+        source,
+        regex,
+        mentions: mentions.to_vec(),
+        facts: specs,
+        literal_slots,
+    })
+}
+
+/// Pseudo-properties an inference atom may use besides the ontology's.
+pub const PSEUDO: [&str; 5] = ["type", "gazLocatedIn", "gazPresentedBy", "isFocus", "inTitle"];
+
+fn parse_atom(s: &str, ontology: &Ontology) -> Result<Atom, String> {
+    let parts: Vec<&str> = s.split_whitespace().collect();
+    if parts.len() != 3 {
+        return Err(format!("atom `{s}` is not `subject property object`"));
+    }
+    let p = parts[1];
+    if ontology.property(p).is_none() && !PSEUDO.contains(&p) {
+        return Err(format!("atom `{s}`: `{p}` is not an ontology property or one of {}", PSEUDO.join(", ")));
+    }
+    if (p == "type" || p == "isFocus") && !parts[2].starts_with('?') {
+        parse_type(parts[2], ontology)?;
+    }
+    Ok(Atom {
+        s: parts[0].to_string(),
+        p: p.to_string(),
+        o: parts[2].to_string(),
+    })
+}
+
+fn compile_inference(when: &[String], then: &[String], ontology: &Ontology) -> Result<RuleKind, String> {
+    if then.is_empty() {
+        return Err("an inference rule needs `then`".into());
+    }
+    let when: Vec<Atom> = when.iter().map(|a| parse_atom(a, ontology)).collect::<Result<_, _>>()?;
+    let then: Vec<Atom> = then.iter().map(|a| parse_atom(a, ontology)).collect::<Result<_, _>>()?;
+    let bound: HashSet<&str> = when
+        .iter()
+        .flat_map(|a| [a.s.as_str(), a.o.as_str()])
+        .filter(|t| t.starts_with('?'))
+        .collect();
+    for a in &then {
+        if PSEUDO.contains(&a.p.as_str()) {
+            return Err(format!("`then` cannot assert the pseudo-property `{}`", a.p));
+        }
+        for t in [&a.s, &a.o] {
+            if t.starts_with('?') && !bound.contains(t.as_str()) {
+                return Err(format!("variable `{t}` in `then` is not bound by `when`"));
+            }
+            if !t.starts_with('?') && t != "@article" {
+                return Err(format!("`then` term `{t}` must be a variable or @article"));
+            }
+        }
+    }
+    Ok(RuleKind::Inference { when, then })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ontology() -> Ontology {
+        Ontology::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("ontologies/kgx.ttl")).unwrap()
+    }
+
+    #[test]
+    fn malformed_rules_name_file_line_and_id() {
+        let o = ontology();
+        let p = Path::new("bad.toml");
+        let text = "[[rule]]\nid = \"ok.one\"\npattern = \"{Person:a} directed {Film:b}\"\nconfidence = 0.5\nfacts = [{ s = \"a\", p = \"directed\", o = \"b\" }]\n[[rule.example]]\ntext = \"x\"\n\n[[rule]]\nid = \"bad.prop\"\npattern = \"{Person:a} x {Film:b}\"\nconfidence = 0.5\nfacts = [{ s = \"a\", p = \"direkted\", o = \"b\" }]\n[[rule.example]]\ntext = \"x\"\n";
+        let e = parse_file(p, text, &o).unwrap_err().to_string();
+        assert_eq!(e, "bad.toml:10: rule `bad.prop`: property `direkted` is not in the ontology");
+        let e = parse_file(p, "[[rule]]\nid = \"x\"\nconfidence = \"high\"\n", &o).unwrap_err().to_string();
+        assert!(e.starts_with("bad.toml:3: "), "{e}");
+        let bad_regex = "[[rule]]\nid = \"r\"\npattern = \"{Person:a} (\"\nconfidence = 0.5\nmentions = [{ slot = \"a\", type = \"Person\" }]\n[[rule.example]]\ntext = \"x\"\n";
+        let e = parse_file(p, bad_regex, &o).unwrap_err().to_string();
+        assert!(e.starts_with("bad.toml:2: rule `r`: pattern does not compile"), "{e}");
+    }
+
+    #[test]
+    fn slots_translate_to_marker_groups() {
+        let o = ontology();
+        let mut lits = HashSet::new();
+        let (re, slots) = translate("{Person:p}'s film (?P<g>drama) in {YEAR:y}", &o, &mut lits).unwrap();
+        assert_eq!(slots, ["p", "g", "y"]);
+        assert!(lits.contains("g") && lits.contains("y"));
+        let re = Regex::new(&re).unwrap();
+        let view = "\u{E000}Person#0\u{E001}'s film drama in 2019";
+        let c = re.captures(view).unwrap();
+        assert_eq!(&c["g"], "drama");
+        assert_eq!(&c["y"], "2019");
+    }
+}
+#[cfg(test)]
+mod scratch {
+    #[test]
+    fn scratch() {
+        let o = crate::resources::Ontology::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ontologies/kgx.ttl")).unwrap();
+        let mut lits = std::collections::HashSet::new();
+        let (re, _) = super::translate("{Person:p} (?:directed|co-directed|helmed|made) (?:the )?(?:(?:feature|film|documentary|movie|drama|short) )?{TITLE:f}", &o, &mut lits).unwrap();
+        eprintln!("{re}");
+        let re = regex::Regex::new(&re).unwrap();
+        eprintln!("{:?}", re.captures("In 2018 director \u{E000}Person#0\u{E001} directed Ayka, a drama about a migrant."));
+    }
+}

@@ -34,7 +34,8 @@ pub fn has_fact(x: &Extraction, spec: &str, rule: Option<&str>) -> bool {
     x.facts.iter().any(|f| {
         f.property == p
             && names(x, &x.subject_label(f.subject)).contains(&s)
-            && (names(x, &x.value_label(&f.object)).contains(&o) || fold(&x.value_label(&f.object)) == o)
+            && (names(x, &x.value_label(&f.object)).contains(&o)
+                || fold(&x.value_label(&f.object)) == o)
             && rule.is_none_or(|r| f.evidence.iter().any(|e| e.rule == r))
     })
 }
@@ -44,15 +45,29 @@ pub fn run_examples(rule: &Rule, res: &Resources) -> Vec<String> {
     let mut failures = Vec::new();
     for (i, ex) in rule.examples.iter().enumerate() {
         let x = extract_text(ex.title.as_deref(), &ex.text, res);
-        let where_ = format!("{}:{}: rule `{}` example {}", rule.file.display(), rule.line, rule.id, i + 1);
-        let own = if rule.emits_facts() || matches!(rule.kind, crate::resources::rules::RuleKind::Inference { .. }) {
+        let where_ = format!(
+            "{}:{}: rule `{}` example {}",
+            rule.file.display(),
+            rule.line,
+            rule.id,
+            i + 1
+        );
+        let own = if rule.emits_facts()
+            || matches!(
+                rule.kind,
+                crate::resources::rules::RuleKind::Inference { .. }
+            ) {
             Some(rule.id.as_str())
         } else {
             None
         };
         for f in &ex.facts {
             if !has_fact(&x, f, own) {
-                failures.push(format!("{where_}: expected `{f}`{}; got: {}", own.map(|r| format!(" from `{r}`")).unwrap_or_default(), summary(&x)));
+                failures.push(format!(
+                    "{where_}: expected `{f}`{}; got: {}",
+                    own.map(|r| format!(" from `{r}`")).unwrap_or_default(),
+                    summary(&x)
+                ));
             }
         }
         for f in &ex.absent {
@@ -68,10 +83,14 @@ pub fn run_examples(rule: &Rule, res: &Resources) -> Vec<String> {
                     && (ent.ty.as_str() == ty || ent.ty.gold_name() == ty)
                     && (fold(&ent.label) == name || ent.aliases.iter().any(|a| fold(a) == name))
             });
-            let by_rule = rule.finds_names() && !x.mentions.iter().any(|m| m.origin.rule == rule.id)
+            let by_rule = rule.finds_names()
+                && !x.mentions.iter().any(|m| m.origin.rule == rule.id)
                 || rule.finds_anaphora() && !x.mentions.iter().any(|m| m.origin.rule == rule.id);
             if !found || by_rule {
-                failures.push(format!("{where_}: expected entity `{e}` found by this rule; got: {}", summary(&x)));
+                failures.push(format!(
+                    "{where_}: expected entity `{e}` found by this rule; got: {}",
+                    summary(&x)
+                ));
             }
         }
     }
@@ -90,7 +109,11 @@ pub fn summary(x: &Extraction) -> String {
                 x.subject_label(f.subject),
                 f.property,
                 x.value_label(&f.object),
-                f.evidence.iter().map(|e| e.rule.as_str()).collect::<Vec<_>>().join(",")
+                f.evidence
+                    .iter()
+                    .map(|e| e.rule.as_str())
+                    .collect::<Vec<_>>()
+                    .join(",")
             )
         })
         .collect();

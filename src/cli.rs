@@ -119,6 +119,10 @@ fn resources(cli: &Cli) -> Result<Resources> {
 }
 
 fn io_err(e: std::io::Error) -> Error {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        // The reader went away (`kgx … | head`): stop quietly, as Unix tools do.
+        std::process::exit(0);
+    }
     Error::Other(format!("writing output: {e}"))
 }
 
@@ -163,14 +167,22 @@ pub fn run(cli: Cli) -> Result<()> {
             )
             .map_err(io_err)?;
         }
-        Command::Extract { paths, format, explain } => {
+        Command::Extract {
+            paths,
+            format,
+            explain,
+        } => {
             let res = resources(&cli)?;
             for a in read_articles(paths)? {
                 let x = pipeline::extract(&a, &res);
                 write_extraction(&mut out, &x, *format, *explain)?;
             }
         }
-        Command::Query { query: q, format, params } => {
+        Command::Query {
+            query: q,
+            format,
+            params,
+        } => {
             let root = Resources::locate(cli.resources.as_deref())?;
             let text = query::resolve(q, &root.join("queries"))?;
             let sparql = query::bind_params(&text.text, params)?;
@@ -190,15 +202,31 @@ pub fn run(cli: Cli) -> Result<()> {
             if cands.is_empty() {
                 return Err(Error::Other(format!("no entity matches `{name}`")));
             }
-            let chosen: Vec<&lookup::Candidate> = if *all { cands.iter().collect() } else { vec![&cands[0]] };
-            let cards: Vec<lookup::Card> = chosen.iter().map(|c| lookup::card(&kb, &c.iri)).collect::<Result<_>>()?;
+            let chosen: Vec<&lookup::Candidate> = if *all {
+                cands.iter().collect()
+            } else {
+                vec![&cands[0]]
+            };
+            let cards: Vec<lookup::Card> = chosen
+                .iter()
+                .map(|c| lookup::card(&kb, &c.iri))
+                .collect::<Result<_>>()?;
             match format {
                 LookupFormat::Json => {
                     let v = serde_json::json!({ "candidates": cands, "cards": cards });
-                    writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default()).map_err(io_err)?;
+                    writeln!(
+                        out,
+                        "{}",
+                        serde_json::to_string_pretty(&v).unwrap_or_default()
+                    )
+                    .map_err(io_err)?;
                 }
                 LookupFormat::Text => {
-                    let inv = |p: &str| res.ontology.property(p).and_then(|p| p.inverse_label.clone());
+                    let inv = |p: &str| {
+                        res.ontology
+                            .property(p)
+                            .and_then(|p| p.inverse_label.clone())
+                    };
                     for c in &cards {
                         write!(out, "{}", lookup::render(c, &inv)).map_err(io_err)?;
                     }
@@ -215,13 +243,23 @@ pub fn run(cli: Cli) -> Result<()> {
             let kb = Kb::open_existing(&cli.store)?;
             let st = kb.stats()?;
             if *json {
-                writeln!(out, "{}", serde_json::to_string_pretty(&st).unwrap_or_default()).map_err(io_err)?;
+                writeln!(
+                    out,
+                    "{}",
+                    serde_json::to_string_pretty(&st).unwrap_or_default()
+                )
+                .map_err(io_err)?;
             } else {
                 writeln!(out, "store:      {}", cli.store.display()).map_err(io_err)?;
                 writeln!(out, "quads:      {}", st.quads).map_err(io_err)?;
                 writeln!(out, "articles:   {}", st.articles).map_err(io_err)?;
                 writeln!(out, "entities:   {}", st.entities).map_err(io_err)?;
-                writeln!(out, "facts:      {} (relations and literals, distinct)", st.facts).map_err(io_err)?;
+                writeln!(
+                    out,
+                    "facts:      {} (relations and literals, distinct)",
+                    st.facts
+                )
+                .map_err(io_err)?;
                 writeln!(out, "provenance: {} statements", st.statements).map_err(io_err)?;
                 writeln!(out, "\nentities by type").map_err(io_err)?;
                 for (t, n) in &st.by_type {
@@ -235,10 +273,17 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Remove { article } => {
             let kb = Kb::open_existing(&cli.store)?;
-            let id = article.strip_prefix(crate::vocab::ARTICLE).unwrap_or(article);
+            let id = article
+                .strip_prefix(crate::vocab::ARTICLE)
+                .unwrap_or(article);
             let before = kb.len()?;
             let n = kb.remove_article(id)?;
-            writeln!(out, "removed article {id}: {n} quads ({before} → {})", kb.len()?).map_err(io_err)?;
+            writeln!(
+                out,
+                "removed article {id}: {n} quads ({before} → {})",
+                kb.len()?
+            )
+            .map_err(io_err)?;
         }
         Command::Check => {
             let root = Resources::locate(cli.resources.as_deref())?;
@@ -272,7 +317,10 @@ pub fn run(cli: Cli) -> Result<()> {
                 for p in &problems {
                     eprintln!("{p}");
                 }
-                return Err(Error::Other(format!("check failed: {} problem(s)", problems.len())));
+                return Err(Error::Other(format!(
+                    "check failed: {} problem(s)",
+                    problems.len()
+                )));
             }
             writeln!(out, "all checks passed").map_err(io_err)?;
         }
@@ -284,14 +332,28 @@ pub fn run(cli: Cli) -> Result<()> {
             for g in &golds {
                 let gd = eval::Gold::load(g)?;
                 let id = eval::gold_article_id(g);
-                let article = articles.iter().find(|a| a.id == id).or(if golds.len() == 1 && articles.len() == 1 { articles.first() } else { None });
+                let article = articles.iter().find(|a| a.id == id).or(
+                    if golds.len() == 1 && articles.len() == 1 {
+                        articles.first()
+                    } else {
+                        None
+                    },
+                );
                 let Some(article) = article else {
-                    return Err(Error::Other(format!("{}: no article with id `{id}` among the given paths", g.display())));
+                    return Err(Error::Other(format!(
+                        "{}: no article with id `{id}` among the given paths",
+                        g.display()
+                    )));
                 };
                 eval::score(&pipeline::extract(article, &res), &gd, &mut report);
             }
             if *json {
-                writeln!(out, "{}", serde_json::to_string_pretty(&report).unwrap_or_default()).map_err(io_err)?;
+                writeln!(
+                    out,
+                    "{}",
+                    serde_json::to_string_pretty(&report).unwrap_or_default()
+                )
+                .map_err(io_err)?;
             } else {
                 write!(out, "{}", report.render()).map_err(io_err)?;
             }
@@ -305,15 +367,31 @@ fn tsv_clean(s: &str) -> String {
 }
 
 /// Writes one article's extraction in the chosen format.
-pub fn write_extraction(out: &mut dyn Write, x: &Extraction, format: ExtractFormat, explain: bool) -> Result<()> {
+pub fn write_extraction(
+    out: &mut dyn Write,
+    x: &Extraction,
+    format: ExtractFormat,
+    explain: bool,
+) -> Result<()> {
     match format {
         ExtractFormat::Nq | ExtractFormat::Ttl => {
             let quads = rdf::quads(x);
-            let fmt = if matches!(format, ExtractFormat::Nq) { oxigraph::io::RdfFormat::NQuads } else { oxigraph::io::RdfFormat::TriG };
+            let fmt = if matches!(format, ExtractFormat::Nq) {
+                oxigraph::io::RdfFormat::NQuads
+            } else {
+                oxigraph::io::RdfFormat::TriG
+            };
             let mut ser = oxigraph::io::RdfSerializer::from_format(fmt);
             if matches!(format, ExtractFormat::Ttl) {
-                for (p, ns) in [("kgx", crate::vocab::KGX), ("rdf", crate::vocab::RDF), ("rdfs", crate::vocab::RDFS), ("xsd", crate::vocab::XSD)] {
-                    ser = ser.with_prefix(p, ns).map_err(|e| Error::Other(e.to_string()))?;
+                for (p, ns) in [
+                    ("kgx", crate::vocab::KGX),
+                    ("rdf", crate::vocab::RDF),
+                    ("rdfs", crate::vocab::RDFS),
+                    ("xsd", crate::vocab::XSD),
+                ] {
+                    ser = ser
+                        .with_prefix(p, ns)
+                        .map_err(|e| Error::Other(e.to_string()))?;
                 }
             }
             let mut w = ser.for_writer(&mut *out);
@@ -327,12 +405,20 @@ pub fn write_extraction(out: &mut dyn Write, x: &Extraction, format: ExtractForm
                 writeln!(out, "# article\tsubject\tproperty\tobject\trule\tconfidence\tstart\tend\tmatch\tsentence").map_err(io_err)?;
             }
             for f in x.facts.iter().filter(|f| f.property != "mentions") {
-                let evs = if explain { &f.evidence[..] } else { &f.evidence[..1] };
+                let evs = if explain {
+                    &f.evidence[..]
+                } else {
+                    &f.evidence[..1]
+                };
                 for ev in evs {
                     let (start, end, sentence) = match ev.sentence {
                         Some(si) => {
                             let sp = x.sentences[si].span;
-                            (char_offset(&x.text, sp.start).to_string(), char_offset(&x.text, sp.end).to_string(), x.sentence_text(si).to_string())
+                            (
+                                char_offset(&x.text, sp.start).to_string(),
+                                char_offset(&x.text, sp.end).to_string(),
+                                x.sentence_text(si).to_string(),
+                            )
                         }
                         None => (String::new(), String::new(), String::new()),
                     };

@@ -8,10 +8,7 @@ pub enum Error {
     #[error("{path}: no such file or directory")]
     Missing { path: PathBuf },
     #[error("{path}: {message}")]
-    Io {
-        path: PathBuf,
-        message: String,
-    },
+    Io { path: PathBuf, message: String },
     #[error("{path}: not a text file (binary or not UTF-8 at byte {offset})")]
     NotText { path: PathBuf, offset: usize },
     #[error("{path}: empty file")]

@@ -14,10 +14,34 @@ use std::path::{Path, PathBuf};
 
 /// The relations gold files use; other properties (types, mentions, metadata) are not scored.
 pub const GOLD_RELATIONS: [&str; 28] = [
-    "directed", "wrote", "produced", "actedIn", "playedCharacter", "characterIn", "premieredAt",
-    "screenedAt", "won", "nominatedFor", "presentedBy", "locatedIn", "countryOfOrigin", "setIn",
-    "nationality", "bornIn", "basedIn", "affiliatedWith", "founded", "genre", "year", "namedAfter",
-    "holdsPosition", "capitalOf", "basedOn", "spokeTo", "datePublished", "about",
+    "directed",
+    "wrote",
+    "produced",
+    "actedIn",
+    "playedCharacter",
+    "characterIn",
+    "premieredAt",
+    "screenedAt",
+    "won",
+    "nominatedFor",
+    "presentedBy",
+    "locatedIn",
+    "countryOfOrigin",
+    "setIn",
+    "nationality",
+    "bornIn",
+    "basedIn",
+    "affiliatedWith",
+    "founded",
+    "genre",
+    "year",
+    "namedAfter",
+    "holdsPosition",
+    "capitalOf",
+    "basedOn",
+    "spokeTo",
+    "datePublished",
+    "about",
 ];
 
 #[derive(Debug, Clone)]
@@ -36,24 +60,40 @@ pub struct Gold {
 impl Gold {
     pub fn load(path: &Path) -> Result<Gold> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        let mut g = Gold { path: path.to_path_buf(), entities: Vec::new(), relations: Vec::new() };
+        let mut g = Gold {
+            path: path.to_path_buf(),
+            entities: Vec::new(),
+            relations: Vec::new(),
+        };
         for (i, line) in text.lines().enumerate() {
             let line = line.trim_end_matches('\r');
             if line.trim().is_empty() || line.starts_with('#') {
                 continue;
             }
             let cols: Vec<&str> = line.split('\t').collect();
-            let err = |m: &str| Error::Input { path: path.to_path_buf(), line: i + 1, message: m.to_string() };
+            let err = |m: &str| Error::Input {
+                path: path.to_path_buf(),
+                line: i + 1,
+                message: m.to_string(),
+            };
             match cols.first() {
                 Some(&"E") if cols.len() == 3 => g.entities.push(GoldEntity {
-                    names: cols[1].split('|').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect(),
+                    names: cols[1]
+                        .split('|')
+                        .map(|s| s.trim().to_string())
+                        .filter(|s| !s.is_empty())
+                        .collect(),
                     ty: cols[2].trim().to_string(),
                 }),
-                Some(&"R") if cols.len() == 4 => {
-                    g.relations.push((cols[1].trim().to_string(), cols[2].trim().to_string(), cols[3].trim().to_string()))
-                }
+                Some(&"R") if cols.len() == 4 => g.relations.push((
+                    cols[1].trim().to_string(),
+                    cols[2].trim().to_string(),
+                    cols[3].trim().to_string(),
+                )),
                 Some(&"E") => return Err(err("an E line is `E<TAB>Name|Alias<TAB>Type`")),
-                Some(&"R") => return Err(err("an R line is `R<TAB>Subject<TAB>relation<TAB>Object`")),
+                Some(&"R") => {
+                    return Err(err("an R line is `R<TAB>Subject<TAB>relation<TAB>Object`"))
+                }
                 _ => return Err(err("a line starts with E, R or #")),
             }
         }
@@ -81,14 +121,26 @@ pub struct Score {
 
 impl Score {
     pub fn precision(&self) -> f64 {
-        if self.tp + self.fp == 0 { 0.0 } else { self.tp as f64 / (self.tp + self.fp) as f64 }
+        if self.tp + self.fp == 0 {
+            0.0
+        } else {
+            self.tp as f64 / (self.tp + self.fp) as f64
+        }
     }
     pub fn recall(&self) -> f64 {
-        if self.tp + self.fn_ == 0 { 0.0 } else { self.tp as f64 / (self.tp + self.fn_) as f64 }
+        if self.tp + self.fn_ == 0 {
+            0.0
+        } else {
+            self.tp as f64 / (self.tp + self.fn_) as f64
+        }
     }
     pub fn f1(&self) -> f64 {
         let (p, r) = (self.precision(), self.recall());
-        if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) }
+        if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        }
     }
     fn add(&mut self, o: &Score) {
         self.tp += o.tp;
@@ -117,7 +169,10 @@ fn predicted_names(x: &Extraction, s: Subject) -> HashSet<String> {
         Subject::Article => HashSet::from([fold("ARTICLE")]),
         Subject::Entity(e) => {
             let ent = &x.entities[e];
-            std::iter::once(&ent.label).chain(ent.aliases.iter()).map(|n| fold(n)).collect()
+            std::iter::once(&ent.label)
+                .chain(ent.aliases.iter())
+                .map(|n| fold(n))
+                .collect()
         }
     }
 }
@@ -134,17 +189,28 @@ pub fn score(x: &Extraction, gold: &Gold, report: &mut Report) {
     report.articles += 1;
     let tag = &x.article.id;
     // Entities.
-    let mut predicted: Vec<(HashSet<String>, String, String)> = vec![(HashSet::from([fold("ARTICLE")]), "Article".into(), "ARTICLE".into())];
+    let mut predicted: Vec<(HashSet<String>, String, String)> = vec![(
+        HashSet::from([fold("ARTICLE")]),
+        "Article".into(),
+        "ARTICLE".into(),
+    )];
     for (e, ent) in x.entities.iter().enumerate() {
         if x.is_emitted(e) {
-            predicted.push((predicted_names(x, Subject::Entity(e)), ent.ty.gold_name().to_string(), ent.label.clone()));
+            predicted.push((
+                predicted_names(x, Subject::Entity(e)),
+                ent.ty.gold_name().to_string(),
+                ent.label.clone(),
+            ));
         }
     }
     let mut used = vec![false; predicted.len()];
     let mut es = Score::default();
     for g in &gold.entities {
         let names: HashSet<String> = g.names.iter().map(|n| fold(n)).collect();
-        let hit = predicted.iter().enumerate().position(|(i, (pn, ty, _))| !used[i] && *ty == g.ty && !pn.is_disjoint(&names));
+        let hit = predicted
+            .iter()
+            .enumerate()
+            .position(|(i, (pn, ty, _))| !used[i] && *ty == g.ty && !pn.is_disjoint(&names));
         match hit {
             Some(i) => {
                 used[i] = true;
@@ -152,7 +218,9 @@ pub fn score(x: &Extraction, gold: &Gold, report: &mut Report) {
             }
             None => {
                 es.fn_ += 1;
-                report.missed_entities.push(format!("{tag}\t{}\t{}", g.names[0], g.ty));
+                report
+                    .missed_entities
+                    .push(format!("{tag}\t{}\t{}", g.names[0], g.ty));
             }
         }
     }
@@ -168,17 +236,27 @@ pub fn score(x: &Extraction, gold: &Gold, report: &mut Report) {
     let gold_rel: Vec<(HashSet<String>, &str, HashSet<String>, String)> = gold
         .relations
         .iter()
-        .map(|(s, r, o)| (gold.names_of(s), r.as_str(), gold.names_of(o), format!("{s} | {r} | {o}")))
+        .map(|(s, r, o)| {
+            (
+                gold.names_of(s),
+                r.as_str(),
+                gold.names_of(o),
+                format!("{s} | {r} | {o}"),
+            )
+        })
         .collect();
     let mut gold_used = vec![false; gold_rel.len()];
     let mut per: HashMap<String, Score> = HashMap::new();
-    for f in x.facts.iter().filter(|f| GOLD_RELATIONS.contains(&f.property.as_str())) {
+    for f in x
+        .facts
+        .iter()
+        .filter(|f| GOLD_RELATIONS.contains(&f.property.as_str()))
+    {
         let sn = predicted_names(x, f.subject);
         let on = value_names(x, &f.object);
-        let hit = gold_rel
-            .iter()
-            .enumerate()
-            .position(|(i, (gs, r, go, _))| !gold_used[i] && *r == f.property && !gs.is_disjoint(&sn) && !go.is_disjoint(&on));
+        let hit = gold_rel.iter().enumerate().position(|(i, (gs, r, go, _))| {
+            !gold_used[i] && *r == f.property && !gs.is_disjoint(&sn) && !go.is_disjoint(&on)
+        });
         let entry = per.entry(f.property.clone()).or_default();
         let correct = hit.is_some();
         match hit {
@@ -232,13 +310,18 @@ pub fn gold_files(path: &Path) -> Result<Vec<PathBuf>> {
     } else if path.is_file() {
         Ok(vec![path.to_path_buf()])
     } else {
-        Err(Error::Missing { path: path.to_path_buf() })
+        Err(Error::Missing {
+            path: path.to_path_buf(),
+        })
     }
 }
 
 /// The article id a gold file annotates: `NAME.gold.tsv` → slug of NAME.
 pub fn gold_article_id(path: &Path) -> String {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     crate::extract::read::slug(name.trim_end_matches(".tsv").trim_end_matches(".gold"))
 }
 
@@ -271,7 +354,10 @@ impl Report {
             pa.total_cmp(&pb).then(a.0.cmp(b.0))
         });
         for (r, (ok, n)) in rules {
-            s.push_str(&format!("  {r:<44} {:.3}  ({ok}/{n})\n", *ok as f64 / *n as f64));
+            s.push_str(&format!(
+                "  {r:<44} {:.3}  ({ok}/{n})\n",
+                *ok as f64 / *n as f64
+            ));
         }
         for (title, list) in [
             ("missed entities", &self.missed_entities),

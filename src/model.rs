@@ -288,9 +288,10 @@ impl Extraction {
     /// The entities that are emitted: named at least once, or used by a fact.
     pub fn is_emitted(&self, entity: usize) -> bool {
         !self.entities[entity].implicit
-            || self.facts.iter().any(|f| {
-                f.subject == Subject::Entity(entity) || f.object == Value::Entity(entity)
-            })
+            || self
+                .facts
+                .iter()
+                .any(|f| f.subject == Subject::Entity(entity) || f.object == Value::Entity(entity))
     }
 
     /// Label of a fact's subject.

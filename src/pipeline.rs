@@ -27,7 +27,12 @@ pub fn extract(article: &Article, res: &Resources) -> Extraction {
     let mut mentions = gaz.clone();
     for _round in 0..3 {
         let typed = mention::rule_mentions(&text, &sentences, &mentions, &name_rules, false);
-        let pool = mentions.iter().chain(plain.iter()).chain(typed.iter()).cloned().collect();
+        let pool = mentions
+            .iter()
+            .chain(plain.iter())
+            .chain(typed.iter())
+            .cloned()
+            .collect();
         let next = mention::resolve(Vec::new(), pool);
         if next == mentions {
             break;
@@ -39,7 +44,12 @@ pub fn extract(article: &Article, res: &Resources) -> Extraction {
     let mut entities = entity::cluster(&mut mentions, res);
     let repeats = entity::repeat_names(&text, &mentions, &entities, &sentences);
     mentions = mention::resolve(Vec::new(), mentions.into_iter().chain(repeats).collect());
-    let anaphora_rules: Vec<&Rule> = res.rules.rules.iter().filter(|r| r.finds_anaphora()).collect();
+    let anaphora_rules: Vec<&Rule> = res
+        .rules
+        .rules
+        .iter()
+        .filter(|r| r.finds_anaphora())
+        .collect();
     let anaphora = mention::rule_mentions(&text, &sentences, &mentions, &anaphora_rules, true);
     mentions = mention::resolve(mentions, anaphora);
     entity::resolve_anaphora(&mut mentions, &entities);
@@ -68,14 +78,23 @@ pub fn extract(article: &Article, res: &Resources) -> Extraction {
         confidence,
     };
     if let Some(d) = &article.date {
-        facts.push(Subject::Article, "datePublished", Value::Date(d.clone()), meta(1.0));
+        facts.push(
+            Subject::Article,
+            "datePublished",
+            Value::Date(d.clone()),
+            meta(1.0),
+        );
     }
     if let Some(p) = &article.publication {
         let label = res
             .gazetteer
             .by_label(EntityType::Publication, p)
             .map_or(p.clone(), |g| res.gazetteer.entry(g).label.clone());
-        let e = match x.entities.iter().position(|e| e.ty == EntityType::Publication && e.label == label) {
+        let e = match x
+            .entities
+            .iter()
+            .position(|e| e.ty == EntityType::Publication && e.label == label)
+        {
             Some(e) => e,
             None => {
                 x.entities.push(Entity {
@@ -102,10 +121,13 @@ pub fn extract(article: &Article, res: &Resources) -> Extraction {
         if x.entities[e].ty != EntityType::Film || x.entities[e].wikidata.is_some() {
             continue;
         }
-        let year = x.facts.iter().find_map(|f| match (&f.subject, f.property.as_str(), &f.object) {
-            (Subject::Entity(s), "year", Value::Year(y)) if *s == e => Some(*y),
-            _ => None,
-        });
+        let year =
+            x.facts
+                .iter()
+                .find_map(|f| match (&f.subject, f.property.as_str(), &f.object) {
+                    (Subject::Entity(s), "year", Value::Year(y)) if *s == e => Some(*y),
+                    _ => None,
+                });
         if let Some(entry) = res.gazetteer.link_film(&x.entities[e].label, year) {
             x.entities[e].wikidata = entry.wikidata.clone();
         }

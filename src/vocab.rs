@@ -75,7 +75,10 @@ mod tests {
             entity_iri(EntityType::Person, "Assel Aushakimova"),
             "https://w3id.org/kgx/id/person/assel-aushakimova"
         );
-        assert_eq!(entity_iri(EntityType::City, "Almaty"), "https://w3id.org/kgx/id/place/almaty");
+        assert_eq!(
+            entity_iri(EntityType::City, "Almaty"),
+            "https://w3id.org/kgx/id/place/almaty"
+        );
         assert_eq!(stable_hash("kgx"), stable_hash("kgx"));
         assert_ne!(stable_hash("a"), stable_hash("b"));
     }

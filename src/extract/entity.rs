@@ -24,7 +24,12 @@ pub fn cluster(mentions: &mut [Mention], res: &Resources) -> Vec<Entity> {
     let mut keys: HashMap<(EntityType, String), usize> = HashMap::new();
     let mut order: Vec<usize> = (0..mentions.len()).collect();
     // Longer names first, so that "Aushakimova" finds "Assel Aushakimova" already there.
-    order.sort_by_key(|&i| (std::cmp::Reverse(mentions[i].text.split_whitespace().count()), mentions[i].span.start));
+    order.sort_by_key(|&i| {
+        (
+            std::cmp::Reverse(mentions[i].text.split_whitespace().count()),
+            mentions[i].span.start,
+        )
+    });
     for i in order {
         let m = &mentions[i];
         if m.anaphor || m.entity.is_some() {
@@ -58,7 +63,11 @@ pub fn cluster(mentions: &mut [Mention], res: &Resources) -> Vec<Entity> {
                 let (label, wikidata, geonames) = match m.gazetteer {
                     Some(g) => {
                         let entry = res.gazetteer.entry(g);
-                        (entry.label.clone(), entry.wikidata.clone(), entry.geonames.clone())
+                        (
+                            entry.label.clone(),
+                            entry.wikidata.clone(),
+                            entry.geonames.clone(),
+                        )
                     }
                     None => (m.text.clone(), None, None),
                 };
@@ -82,14 +91,22 @@ pub fn cluster(mentions: &mut [Mention], res: &Resources) -> Vec<Entity> {
 }
 
 /// Names of pattern-found entities looked for again across the article. Returns new mentions.
-pub fn repeat_names(text: &str, mentions: &[Mention], entities: &[Entity], sentences: &[crate::model::Sentence]) -> Vec<Mention> {
+pub fn repeat_names(
+    text: &str,
+    mentions: &[Mention],
+    entities: &[Entity],
+    sentences: &[crate::model::Sentence],
+) -> Vec<Mention> {
     let mut names: HashMap<String, (usize, &'static str)> = HashMap::new();
     let mut first_names: HashMap<String, Vec<usize>> = HashMap::new();
     for (e, ent) in entities.iter().enumerate() {
         if ent.gazetteer.is_some() || ent.ty.identity() == EntityType::Place {
             continue;
         }
-        for m in mentions.iter().filter(|m| m.entity == Some(e) && !m.anaphor) {
+        for m in mentions
+            .iter()
+            .filter(|m| m.entity == Some(e) && !m.anaphor)
+        {
             names.entry(m.text.clone()).or_insert((e, REPEAT_RULE));
         }
         names.entry(ent.label.clone()).or_insert((e, REPEAT_RULE));
@@ -130,10 +147,15 @@ pub fn repeat_names(text: &str, mentions: &[Mention], entities: &[Entity], sente
         }
         let span = Span::new(m.start(), m.end());
         // The name where it was first found keeps its own rule; a longer mention wins later.
-        if mentions.iter().any(|x| x.span == span || (x.span.contains(&span) && x.span != span)) {
+        if mentions
+            .iter()
+            .any(|x| x.span == span || (x.span.contains(&span) && x.span != span))
+        {
             continue;
         }
-        let Some(sentence) = crate::extract::mention::sentence_of(sentences, span) else { continue };
+        let Some(sentence) = crate::extract::mention::sentence_of(sentences, span) else {
+            continue;
+        };
         let (e, rule) = list[m.pattern().as_usize()].1;
         out.push(Mention {
             span,
@@ -165,11 +187,20 @@ pub fn frequencies(mentions: &[Mention], n: usize) -> Vec<usize> {
 }
 
 /// The entity of a type the text last mentioned before byte `pos`, else the most mentioned one.
-pub fn salient(mentions: &[Mention], entities: &[Entity], ty: EntityType, pos: usize) -> Option<usize> {
+pub fn salient(
+    mentions: &[Mention],
+    entities: &[Entity],
+    ty: EntityType,
+    pos: usize,
+) -> Option<usize> {
     let before = mentions
         .iter()
         .filter(|m| m.span.end <= pos && !m.demonym)
-        .filter_map(|m| m.entity.filter(|&e| ty.accepts(entities[e].ty)).map(|e| (m.span.start, e)))
+        .filter_map(|m| {
+            m.entity
+                .filter(|&e| ty.accepts(entities[e].ty))
+                .map(|e| (m.span.start, e))
+        })
         .max_by_key(|(start, _)| *start)
         .map(|(_, e)| e);
     before.or_else(|| focus(mentions, entities, ty))
@@ -178,14 +209,25 @@ pub fn salient(mentions: &[Mention], entities: &[Entity], ty: EntityType, pos: u
 /// The article's most mentioned entity of a type (ties: the first mentioned).
 pub fn focus(mentions: &[Mention], entities: &[Entity], ty: EntityType) -> Option<usize> {
     let f = frequencies(mentions, entities.len());
-    let first = |e: usize| mentions.iter().filter(|m| m.entity == Some(e)).map(|m| m.span.start).min().unwrap_or(usize::MAX);
+    let first = |e: usize| {
+        mentions
+            .iter()
+            .filter(|m| m.entity == Some(e))
+            .map(|m| m.span.start)
+            .min()
+            .unwrap_or(usize::MAX)
+    };
     let mut best: Option<usize> = None;
     for (e, ent) in entities.iter().enumerate() {
         if !ty.accepts(ent.ty) || f[e] == 0 {
             continue;
         }
         best = match best {
-            Some(b) if (f[b], std::cmp::Reverse(first(b))) >= (f[e], std::cmp::Reverse(first(e))) => Some(b),
+            Some(b)
+                if (f[b], std::cmp::Reverse(first(b))) >= (f[e], std::cmp::Reverse(first(e))) =>
+            {
+                Some(b)
+            }
             _ => Some(e),
         };
     }
@@ -201,7 +243,11 @@ pub fn resolve_anaphora(mentions: &mut Vec<Mention>, entities: &[Entity]) {
         }
         let ty = mentions[i].ty;
         let pos = mentions[i].span.start;
-        let named: Vec<Mention> = mentions[..i].iter().filter(|m| !m.anaphor).cloned().collect();
+        let named: Vec<Mention> = mentions[..i]
+            .iter()
+            .filter(|m| !m.anaphor)
+            .cloned()
+            .collect();
         let target = salient(&named, entities, ty, pos).or_else(|| focus(mentions, entities, ty));
         mentions[i].entity = target;
     }

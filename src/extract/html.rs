@@ -57,8 +57,8 @@ impl Document {
                     .unwrap_or("")
                     .to_ascii_lowercase();
                 let attrs = parse_attrs(&tag[name.len().min(tag.len())..]);
-                let skipped = SKIPPED.contains(&name.as_str())
-                    || open.iter().any(|&i| elements[i].skipped);
+                let skipped =
+                    SKIPPED.contains(&name.as_str()) || open.iter().any(|&i| elements[i].skipped);
                 elements.push(Element {
                     name: name.clone(),
                     attrs,
@@ -125,7 +125,9 @@ impl Document {
     pub fn link_canonical(&self) -> Option<String> {
         self.elements
             .iter()
-            .find(|e| e.name == "link" && e.attrs.get("rel").map(String::as_str) == Some("canonical"))
+            .find(|e| {
+                e.name == "link" && e.attrs.get("rel").map(String::as_str) == Some("canonical")
+            })
             .and_then(|e| e.attrs.get("href").cloned())
     }
 

@@ -25,7 +25,9 @@ pub fn gazetteer_mentions(text: &str, sentences: &[Sentence], res: &Resources) -
     let mut out = Vec::new();
     for m in res.gazetteer.find(text) {
         let span = Span::new(m.start, m.end);
-        let Some(sentence) = sentence_of(sentences, span) else { continue };
+        let Some(sentence) = sentence_of(sentences, span) else {
+            continue;
+        };
         let (entry, demonym) = match m.target {
             Target::Entry(e) => (e, false),
             Target::Demonym(e) => (e, true),
@@ -72,14 +74,23 @@ pub fn rule_mentions(
     for s in sentences {
         let view = View::build(text, s.span, &in_sentence(known, s.index));
         for rule in rules {
-            let RuleKind::Pattern { regex, mentions, .. } = &rule.kind else { continue };
+            let RuleKind::Pattern {
+                regex, mentions, ..
+            } = &rule.kind
+            else {
+                continue;
+            };
             for caps in regex.captures_iter(&view.text) {
                 for spec in mentions.iter().filter(|m| m.refers.is_some() == anaphora) {
-                    let Some(g) = caps.name(&spec.slot) else { continue };
+                    let Some(g) = caps.name(&spec.slot) else {
+                        continue;
+                    };
                     if g.as_str().trim().is_empty() || View::only_marker(g.as_str()).is_some() {
                         continue;
                     }
-                    let Some(ty) = EntityType::parse(&spec.ty) else { continue };
+                    let Some(ty) = EntityType::parse(&spec.ty) else {
+                        continue;
+                    };
                     let mut span = view.orig(g.start(), g.end());
                     if matches!(ty, EntityType::Person | EntityType::Character) {
                         span = trim_name(text, span);
@@ -111,11 +122,58 @@ pub fn rule_mentions(
 /// Capitalised words that start sentences or precede names but are never part of a person's
 /// name: "Director Sergey Dvortsevoy" → "Sergey Dvortsevoy".
 const NOT_NAMES: [&str; 52] = [
-    "The", "A", "An", "This", "That", "These", "Those", "It", "Its", "He", "She", "His", "Her",
-    "They", "Their", "We", "Our", "I", "In", "On", "At", "But", "And", "Yet", "Then", "For", "As",
-    "If", "When", "While", "After", "Before", "Director", "Filmmaker", "Actress", "Actor",
-    "Producer", "President", "Former", "Writer", "Artist", "Star", "Screenwriter", "Minister",
-    "Mr", "Mrs", "Ms", "Dr", "Prof", "Both", "Even", "Only",
+    "The",
+    "A",
+    "An",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "It",
+    "Its",
+    "He",
+    "She",
+    "His",
+    "Her",
+    "They",
+    "Their",
+    "We",
+    "Our",
+    "I",
+    "In",
+    "On",
+    "At",
+    "But",
+    "And",
+    "Yet",
+    "Then",
+    "For",
+    "As",
+    "If",
+    "When",
+    "While",
+    "After",
+    "Before",
+    "Director",
+    "Filmmaker",
+    "Actress",
+    "Actor",
+    "Producer",
+    "President",
+    "Former",
+    "Writer",
+    "Artist",
+    "Star",
+    "Screenwriter",
+    "Minister",
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Dr",
+    "Prof",
+    "Both",
+    "Even",
+    "Only",
 ];
 
 /// Drops leading words of `NOT_NAMES` from a name span.

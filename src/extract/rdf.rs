@@ -2,7 +2,9 @@
 //! record per (fact, evidence). See `docs/data-model.md`.
 
 use crate::model::{Extraction, Subject, Value};
-use crate::vocab::{self, article_iri, entity_iri, stable_hash, term, GEONAMES, OWL, RDF, RDFS, WD, XSD};
+use crate::vocab::{
+    self, article_iri, entity_iri, stable_hash, term, GEONAMES, OWL, RDF, RDFS, WD, XSD,
+};
 use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term};
 
 fn nn(iri: &str) -> NamedNode {
@@ -40,22 +42,47 @@ pub fn quads(x: &Extraction) -> Vec<Quad> {
     let graph = GraphName::NamedNode(article.clone());
     let mut out = Vec::new();
     let mut add = |s: NamedNode, p: &str, o: Term| {
-        out.push(Quad::new(NamedOrBlankNode::NamedNode(s), nn(p), o, graph.clone()));
+        out.push(Quad::new(
+            NamedOrBlankNode::NamedNode(s),
+            nn(p),
+            o,
+            graph.clone(),
+        ));
     };
     let entity_node = |e: usize| nn(&entity_iri(x.entities[e].ty, &x.entities[e].label));
 
     // The article node.
-    add(article.clone(), &format!("{RDF}type"), nn(&term("Article")).into());
+    add(
+        article.clone(),
+        &format!("{RDF}type"),
+        nn(&term("Article")).into(),
+    );
     if !x.article.title.is_empty() {
-        add(article.clone(), &term("title"), Literal::new_simple_literal(&x.article.title).into());
+        add(
+            article.clone(),
+            &term("title"),
+            Literal::new_simple_literal(&x.article.title).into(),
+        );
     }
     if let Some(u) = &x.article.url {
-        add(article.clone(), &term("url"), Literal::new_simple_literal(u).into());
+        add(
+            article.clone(),
+            &term("url"),
+            Literal::new_simple_literal(u).into(),
+        );
     }
     if let Some(a) = &x.article.author {
-        add(article.clone(), &term("author"), Literal::new_simple_literal(a).into());
+        add(
+            article.clone(),
+            &term("author"),
+            Literal::new_simple_literal(a).into(),
+        );
     }
-    add(article.clone(), &term("sourceFile"), Literal::new_simple_literal(&x.article.source).into());
+    add(
+        article.clone(),
+        &term("sourceFile"),
+        Literal::new_simple_literal(&x.article.source).into(),
+    );
 
     // Entities: label, aliases, links.
     for (e, ent) in x.entities.iter().enumerate() {
@@ -63,15 +90,31 @@ pub fn quads(x: &Extraction) -> Vec<Quad> {
             continue;
         }
         let node = entity_node(e);
-        add(node.clone(), &format!("{RDFS}label"), Literal::new_simple_literal(&ent.label).into());
+        add(
+            node.clone(),
+            &format!("{RDFS}label"),
+            Literal::new_simple_literal(&ent.label).into(),
+        );
         for a in &ent.aliases {
-            add(node.clone(), &term("alias"), Literal::new_simple_literal(a).into());
+            add(
+                node.clone(),
+                &term("alias"),
+                Literal::new_simple_literal(a).into(),
+            );
         }
         if let Some(q) = &ent.wikidata {
-            add(node.clone(), &format!("{OWL}sameAs"), nn(&format!("{WD}{q}")).into());
+            add(
+                node.clone(),
+                &format!("{OWL}sameAs"),
+                nn(&format!("{WD}{q}")).into(),
+            );
         }
         if let Some(g) = &ent.geonames {
-            add(node.clone(), &format!("{RDFS}seeAlso"), nn(&format!("{GEONAMES}{g}/")).into());
+            add(
+                node.clone(),
+                &format!("{RDFS}seeAlso"),
+                nn(&format!("{GEONAMES}{g}/")).into(),
+            );
         }
     }
 
@@ -91,22 +134,61 @@ pub fn quads(x: &Extraction) -> Vec<Quad> {
         };
         add(s.clone(), &p, o.clone());
         for ev in &f.evidence {
-            let key = format!("{s}|{p}|{o}|{:?}|{}|{}", ev.sentence, ev.span.start, ev.rule);
-            let st = nn(&format!("{}/fact/{:016x}", article.as_str(), stable_hash(&key)));
-            add(st.clone(), &format!("{RDF}type"), nn(&format!("{RDF}Statement")).into());
+            let key = format!(
+                "{s}|{p}|{o}|{:?}|{}|{}",
+                ev.sentence, ev.span.start, ev.rule
+            );
+            let st = nn(&format!(
+                "{}/fact/{:016x}",
+                article.as_str(),
+                stable_hash(&key)
+            ));
+            add(
+                st.clone(),
+                &format!("{RDF}type"),
+                nn(&format!("{RDF}Statement")).into(),
+            );
             add(st.clone(), &format!("{RDF}subject"), s.clone().into());
             add(st.clone(), &format!("{RDF}predicate"), nn(&p).into());
             add(st.clone(), &format!("{RDF}object"), o.clone());
-            add(st.clone(), &term("rule"), Literal::new_simple_literal(&ev.rule).into());
-            add(st.clone(), &term("confidence"), typed(format!("{:.2}", ev.confidence), "decimal"));
+            add(
+                st.clone(),
+                &term("rule"),
+                Literal::new_simple_literal(&ev.rule).into(),
+            );
+            add(
+                st.clone(),
+                &term("confidence"),
+                typed(format!("{:.2}", ev.confidence), "decimal"),
+            );
             add(st.clone(), &term("article"), article.clone().into());
             if let Some(si) = ev.sentence {
                 let sp = x.sentences[si].span;
-                add(st.clone(), &term("sentence"), Literal::new_simple_literal(&x.text[sp.start..sp.end]).into());
-                add(st.clone(), &term("sentenceStart"), typed(chars.at(sp.start).to_string(), "integer"));
-                add(st.clone(), &term("sentenceEnd"), typed(chars.at(sp.end).to_string(), "integer"));
-                add(st.clone(), &term("matchStart"), typed(chars.at(ev.span.start).to_string(), "integer"));
-                add(st.clone(), &term("matchEnd"), typed(chars.at(ev.span.end).to_string(), "integer"));
+                add(
+                    st.clone(),
+                    &term("sentence"),
+                    Literal::new_simple_literal(&x.text[sp.start..sp.end]).into(),
+                );
+                add(
+                    st.clone(),
+                    &term("sentenceStart"),
+                    typed(chars.at(sp.start).to_string(), "integer"),
+                );
+                add(
+                    st.clone(),
+                    &term("sentenceEnd"),
+                    typed(chars.at(sp.end).to_string(), "integer"),
+                );
+                add(
+                    st.clone(),
+                    &term("matchStart"),
+                    typed(chars.at(ev.span.start).to_string(), "integer"),
+                );
+                add(
+                    st.clone(),
+                    &term("matchEnd"),
+                    typed(chars.at(ev.span.end).to_string(), "integer"),
+                );
             }
         }
     }

@@ -81,7 +81,10 @@ pub fn read_file(path: &Path) -> Result<Vec<Article>> {
         .and_then(|e| e.to_str())
         .unwrap_or("")
         .to_ascii_lowercase();
-    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("article");
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("article");
     let source = path.display().to_string();
     match ext.as_str() {
         "jsonl" | "ndjson" => read_jsonl(path, &text),
@@ -180,9 +183,12 @@ pub fn read_plain(text: &str, stem: &str, source: &str) -> Article {
     let head: Vec<&String> = paras.iter().take(4).collect();
     let date_at = head.iter().position(|p| parse_date(p).is_some());
     let (publication, title, body_from, date) = match date_at {
-        Some(2) if looks_like_heading(head[0]) && looks_like_heading(head[1]) => {
-            (Some(head[0].clone()), head[1].clone(), 3, parse_date(head[2]))
-        }
+        Some(2) if looks_like_heading(head[0]) && looks_like_heading(head[1]) => (
+            Some(head[0].clone()),
+            head[1].clone(),
+            3,
+            parse_date(head[2]),
+        ),
         Some(1) if looks_like_heading(head[0]) => (None, head[0].clone(), 2, parse_date(head[1])),
         Some(0) => (None, String::new(), 1, parse_date(head[0])),
         _ => {
@@ -214,6 +220,17 @@ pub fn read_plain(text: &str, stem: &str, source: &str) -> Article {
 
 /// Text or Markdown with YAML front matter between `---` lines.
 pub fn read_front_matter(path: &Path, text: &str, stem: &str) -> Result<Article> {
+    if !text
+        .lines()
+        .skip(1)
+        .any(|l| matches!(l.trim(), "---" | "..."))
+    {
+        return Err(Error::Input {
+            path: path.to_path_buf(),
+            line: 1,
+            message: "front matter opened with `---` is never closed".into(),
+        });
+    }
     let mut lines = text.lines().enumerate();
     lines.next(); // the opening ---
     let mut article = Article {
@@ -334,9 +351,9 @@ pub fn read_jsonl(path: &Path, text: &str) -> Result<Vec<Article>> {
             ),
         };
         let date = match ja.date {
-            Some(d) => Some(
-                parse_date(&d).ok_or_else(|| err(format!("cannot read the date `{d}`")))?,
-            ),
+            Some(d) => {
+                Some(parse_date(&d).ok_or_else(|| err(format!("cannot read the date `{d}`")))?)
+            }
             None => None,
         };
         let paras = drop_boilerplate(paragraphs(&body.replace("\r\n", "\n")));
@@ -387,8 +404,7 @@ fn month(word: &str) -> Option<u32> {
 
 fn iso(y: i32, m: u32, d: u32) -> Option<String> {
     let days = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    if !(1000..=2999).contains(&y) || !(1..=12).contains(&m) || d == 0 || d > days[m as usize - 1]
-    {
+    if !(1000..=2999).contains(&y) || !(1..=12).contains(&m) || d == 0 || d > days[m as usize - 1] {
         return None;
     }
     Some(format!("{y:04}-{m:02}-{d:02}"))
@@ -477,11 +493,20 @@ mod tests {
 
     #[test]
     fn dates_in_several_forms() {
-        assert_eq!(parse_date("24 February 2021").as_deref(), Some("2021-02-24"));
-        assert_eq!(parse_date("February 24, 2021").as_deref(), Some("2021-02-24"));
+        assert_eq!(
+            parse_date("24 February 2021").as_deref(),
+            Some("2021-02-24")
+        );
+        assert_eq!(
+            parse_date("February 24, 2021").as_deref(),
+            Some("2021-02-24")
+        );
         assert_eq!(parse_date("Feb 24, 2021").as_deref(), Some("2021-02-24"));
         assert_eq!(parse_date("2021-02-24").as_deref(), Some("2021-02-24"));
-        assert_eq!(parse_date("2021-02-24T10:00:00Z").as_deref(), Some("2021-02-24"));
+        assert_eq!(
+            parse_date("2021-02-24T10:00:00Z").as_deref(),
+            Some("2021-02-24")
+        );
         assert_eq!(parse_date("24.02.2021").as_deref(), Some("2021-02-24"));
         assert_eq!(parse_date("31 February 2021"), None);
         assert_eq!(parse_date("Welcome to the USA"), None);
@@ -508,10 +533,18 @@ mod tests {
     fn front_matter_errors_name_the_line() {
         let p = Path::new("a.md");
         let e = read_front_matter(p, "---\ntitle: X\nnot a pair\n---\nBody.", "a").unwrap_err();
-        assert_eq!(e.to_string(), "a.md:3: front matter: expected `key: value`, found `not a pair`");
+        assert_eq!(
+            e.to_string(),
+            "a.md:3: front matter: expected `key: value`, found `not a pair`"
+        );
         let e = read_front_matter(p, "---\ntitle: X\nBody.", "a").unwrap_err();
         assert!(e.to_string().contains("never closed"), "{e}");
-        let a = read_front_matter(p, "---\ntitle: \"X\"\ndate: 2020-01-02\n---\n# Head\n\nBody *text*.", "a").unwrap();
+        let a = read_front_matter(
+            p,
+            "---\ntitle: \"X\"\ndate: 2020-01-02\n---\n# Head\n\nBody *text*.",
+            "a",
+        )
+        .unwrap();
         assert_eq!(a.title, "X");
         assert_eq!(a.date.as_deref(), Some("2020-01-02"));
         assert_eq!(a.body, "Head\n\nBody text.");

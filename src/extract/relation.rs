@@ -44,7 +44,11 @@ impl Facts {
         match self.index.get(&key) {
             Some(&i) => {
                 let f = &mut self.facts[i];
-                if !f.evidence.iter().any(|e| e.rule == ev.rule && e.span == ev.span) {
+                if !f
+                    .evidence
+                    .iter()
+                    .any(|e| e.rule == ev.rule && e.span == ev.span)
+                {
                     f.evidence.push(ev);
                 }
             }
@@ -73,15 +77,27 @@ fn class_of(entities: &[Entity], s: Subject) -> &'static str {
 }
 
 /// Builds a checked fact from resolved terms, or says why it is not one.
-fn make_fact(res: &Resources, entities: &[Entity], s: &Node, p: &str, o: &Node) -> Result<(Subject, Value), String> {
-    let prop = res.ontology.property(p).ok_or_else(|| format!("unknown property {p}"))?;
+fn make_fact(
+    res: &Resources,
+    entities: &[Entity],
+    s: &Node,
+    p: &str,
+    o: &Node,
+) -> Result<(Subject, Value), String> {
+    let prop = res
+        .ontology
+        .property(p)
+        .ok_or_else(|| format!("unknown property {p}"))?;
     let subject = match s {
         Node::Article => Subject::Article,
         Node::Entity(e) => Subject::Entity(*e),
         Node::Literal(l) => return Err(format!("literal `{l}` cannot be a subject")),
     };
     if !res.ontology.fits(class_of(entities, subject), &prop.domain) {
-        return Err(format!("{} is not in the domain of {p}", class_of(entities, subject)));
+        return Err(format!(
+            "{} is not in the domain of {p}",
+            class_of(entities, subject)
+        ));
     }
     let object = match (prop.kind, o) {
         (PropertyKind::Object, Node::Entity(e)) => {
@@ -96,9 +112,12 @@ fn make_fact(res: &Resources, entities: &[Entity], s: &Node, p: &str, o: &Node) 
         (PropertyKind::Datatype, Node::Literal(l)) => {
             let l = l.trim();
             match prop.range.first().map(String::as_str) {
-                Some("gYear") => Value::Year(l.parse().map_err(|_| format!("`{l}` is not a year"))?),
+                Some("gYear") => {
+                    Value::Year(l.parse().map_err(|_| format!("`{l}` is not a year"))?)
+                }
                 Some("date") => Value::Date(
-                    crate::extract::read::parse_date(l).ok_or_else(|| format!("`{l}` is not a date"))?,
+                    crate::extract::read::parse_date(l)
+                        .ok_or_else(|| format!("`{l}` is not a date"))?,
                 ),
                 _ => Value::Text(l.to_lowercase()),
             }
@@ -110,7 +129,10 @@ fn make_fact(res: &Resources, entities: &[Entity], s: &Node, p: &str, o: &Node) 
 
 /// Finds or creates the entity a `o_type`/`o_label` template names.
 fn new_entity(entities: &mut Vec<Entity>, ty: EntityType, label: String) -> usize {
-    if let Some(i) = entities.iter().position(|e| e.ty.identity() == ty.identity() && e.label == label) {
+    if let Some(i) = entities
+        .iter()
+        .position(|e| e.ty.identity() == ty.identity() && e.label == label)
+    {
         return i;
     }
     entities.push(Entity {
@@ -133,9 +155,19 @@ pub fn pattern_facts(x: &mut Extraction, res: &Resources, facts: &mut Facts) {
         let span = x.sentences[si].span;
         let view = View::build(&x.text, span, &in_sentence(&x.mentions, si));
         for rule in &rules {
-            let RuleKind::Pattern { regex, facts: specs, literal_slots, .. } = &rule.kind else { continue };
+            let RuleKind::Pattern {
+                regex,
+                facts: specs,
+                literal_slots,
+                ..
+            } = &rule.kind
+            else {
+                continue;
+            };
             for caps in regex.captures_iter(&view.text) {
-                let whole = caps.get(0).map_or(Span::default(), |m| view.orig(m.start(), m.end()));
+                let whole = caps
+                    .get(0)
+                    .map_or(Span::default(), |m| view.orig(m.start(), m.end()));
                 let ev = Evidence {
                     sentence: Some(si),
                     span: whole,
@@ -146,7 +178,9 @@ pub fn pattern_facts(x: &mut Extraction, res: &Resources, facts: &mut Facts) {
                     let resolve = |r: &Ref, x: &mut Extraction| -> Option<Node> {
                         resolve_ref(r, &caps, &view, literal_slots, x, whole.start)
                     };
-                    let (Some(s), Some(o)) = (resolve(&spec.s, x), resolve(&spec.o, x)) else { continue };
+                    let (Some(s), Some(o)) = (resolve(&spec.s, x), resolve(&spec.o, x)) else {
+                        continue;
+                    };
                     emit(x, res, facts, spec, &s, &o, ev.clone());
                 }
             }
@@ -154,7 +188,15 @@ pub fn pattern_facts(x: &mut Extraction, res: &Resources, facts: &mut Facts) {
     }
 }
 
-fn emit(x: &Extraction, res: &Resources, facts: &mut Facts, spec: &FactSpec, s: &Node, o: &Node, ev: Evidence) {
+fn emit(
+    x: &Extraction,
+    res: &Resources,
+    facts: &mut Facts,
+    spec: &FactSpec,
+    s: &Node,
+    o: &Node,
+    ev: Evidence,
+) {
     match make_fact(res, &x.entities, s, &spec.p, o) {
         Ok((subject, object)) => facts.push(subject, &spec.p, object, ev),
         Err(why) => facts.rejected.push(format!("{}: {why}", ev.rule)),
@@ -179,7 +221,7 @@ fn resolve_ref(
                 let span = view.orig(g.start(), g.end());
                 return Some(Node::Literal(x.text[span.start..span.end].to_string()));
             }
-            let m = View::leading_marker(g.as_str())?;
+            let m = View::first_marker(g.as_str())?;
             x.mentions.get(m)?.entity.map(Node::Entity)
         }
         Ref::New(ty, template) => {
@@ -190,7 +232,9 @@ fn resolve_ref(
                 let end = rest[i..].find('}')? + i;
                 let hole = Ref::Slot(rest[i + 1..end].to_string());
                 let hole = if rest[i + 1..end].starts_with('@') {
-                    crate::resources::rules::Ref::Focus(EntityType::parse(rest[i + 1..end].split('.').nth(1)?)?)
+                    crate::resources::rules::Ref::Focus(EntityType::parse(
+                        rest[i + 1..end].split('.').nth(1)?,
+                    )?)
                 } else {
                     hole
                 };
@@ -259,22 +303,43 @@ fn node_of_value(v: &Value) -> Node {
 
 fn gaz_label_entity(x: &Extraction, label: &str, types: &[EntityType]) -> Option<usize> {
     x.entities.iter().position(|e| {
-        types.iter().any(|t| t.accepts(e.ty) || t.identity() == e.ty.identity())
+        types
+            .iter()
+            .any(|t| t.accepts(e.ty) || t.identity() == e.ty.identity())
             && e.label == label
             && e.gazetteer.is_some()
     })
 }
 
-fn match_atom(atom: &Atom, b: &HashMap<String, Node>, x: &Extraction, res: &Resources, facts: &Facts) -> Vec<Binding> {
+fn match_atom(
+    atom: &Atom,
+    b: &HashMap<String, Node>,
+    x: &Extraction,
+    res: &Resources,
+    facts: &Facts,
+) -> Vec<Binding> {
     let mut out = Vec::new();
-    let emitted: Vec<usize> = (0..x.entities.len()).filter(|&e| x.is_emitted(e) || !x.entities[e].implicit).collect();
+    let emitted: Vec<usize> = (0..x.entities.len())
+        .filter(|&e| x.is_emitted(e) || !x.entities[e].implicit)
+        .collect();
     match atom.p.as_str() {
         "type" | "isFocus" => {
-            let Some(t) = EntityType::parse(&atom.o) else { return out };
+            let Some(t) = EntityType::parse(&atom.o) else {
+                return out;
+            };
             let cands: Vec<usize> = if atom.p == "type" {
-                emitted.iter().copied().filter(|&e| res.ontology.is_subclass(x.entities[e].ty.as_str(), t.as_str())).collect()
+                emitted
+                    .iter()
+                    .copied()
+                    .filter(|&e| {
+                        res.ontology
+                            .is_subclass(x.entities[e].ty.as_str(), t.as_str())
+                    })
+                    .collect()
             } else {
-                entity::focus(&x.mentions, &x.entities, t).into_iter().collect()
+                entity::focus(&x.mentions, &x.entities, t)
+                    .into_iter()
+                    .collect()
             };
             for e in cands {
                 if let Some(nb) = bind(b, &atom.s, Node::Entity(e)) {
@@ -284,15 +349,22 @@ fn match_atom(atom: &Atom, b: &HashMap<String, Node>, x: &Extraction, res: &Reso
         }
         "inTitle" => {
             for &e in &emitted {
-                let in_title = x.mentions.iter().any(|m| m.entity == Some(e) && x.sentences[m.sentence].is_title && !m.demonym);
+                let in_title = x
+                    .mentions
+                    .iter()
+                    .any(|m| m.entity == Some(e) && x.sentences[m.sentence].is_title && !m.demonym);
                 if in_title {
                     if let Some(nb) = bind(b, &atom.s, Node::Entity(e)) {
-                        let ev = x.mentions.iter().find(|m| m.entity == Some(e) && x.sentences[m.sentence].is_title).map(|m| Evidence {
-                            sentence: Some(m.sentence),
-                            span: m.span,
-                            rule: String::new(),
-                            confidence: 1.0,
-                        });
+                        let ev = x
+                            .mentions
+                            .iter()
+                            .find(|m| m.entity == Some(e) && x.sentences[m.sentence].is_title)
+                            .map(|m| Evidence {
+                                sentence: Some(m.sentence),
+                                span: m.span,
+                                rule: String::new(),
+                                confidence: 1.0,
+                            });
                         out.push((nb, ev));
                     }
                 }
@@ -300,15 +372,24 @@ fn match_atom(atom: &Atom, b: &HashMap<String, Node>, x: &Extraction, res: &Reso
         }
         "gazLocatedIn" | "gazPresentedBy" => {
             for &e in &emitted {
-                let Some(g) = x.entities[e].gazetteer else { continue };
+                let Some(g) = x.entities[e].gazetteer else {
+                    continue;
+                };
                 let entry = res.gazetteer.entry(g);
                 let (label, types) = if atom.p == "gazLocatedIn" {
                     (entry.located_in.as_deref(), &[EntityType::Place][..])
                 } else {
-                    (entry.presented_by.as_deref(), &[EntityType::Festival, EntityType::Organization][..])
+                    (
+                        entry.presented_by.as_deref(),
+                        &[EntityType::Festival, EntityType::Organization][..],
+                    )
                 };
-                let Some(target) = label.and_then(|l| gaz_label_entity(x, l, types)) else { continue };
-                if let Some(nb) = bind(b, &atom.s, Node::Entity(e)).and_then(|nb| bind(&nb, &atom.o, Node::Entity(target))) {
+                let Some(target) = label.and_then(|l| gaz_label_entity(x, l, types)) else {
+                    continue;
+                };
+                if let Some(nb) = bind(b, &atom.s, Node::Entity(e))
+                    .and_then(|nb| bind(&nb, &atom.o, Node::Entity(target)))
+                {
                     out.push((nb, first_evidence(x, e, "")));
                 }
             }
@@ -319,7 +400,9 @@ fn match_atom(atom: &Atom, b: &HashMap<String, Node>, x: &Extraction, res: &Reso
                     Subject::Article => Node::Article,
                     Subject::Entity(e) => Node::Entity(e),
                 };
-                if let Some(nb) = bind(b, &atom.s, s).and_then(|nb| bind(&nb, &atom.o, node_of_value(&f.object))) {
+                if let Some(nb) =
+                    bind(b, &atom.s, s).and_then(|nb| bind(&nb, &atom.o, node_of_value(&f.object)))
+                {
                     out.push((nb, f.evidence.first().cloned()));
                 }
             }
@@ -330,12 +413,20 @@ fn match_atom(atom: &Atom, b: &HashMap<String, Node>, x: &Extraction, res: &Reso
 
 /// Applies the inference rules until nothing new is derived (at most a few rounds).
 pub fn infer(x: &mut Extraction, res: &Resources, facts: &mut Facts) {
-    let rules: Vec<&Rule> = res.rules.rules.iter().filter(|r| matches!(r.kind, RuleKind::Inference { .. })).collect();
+    let rules: Vec<&Rule> = res
+        .rules
+        .rules
+        .iter()
+        .filter(|r| matches!(r.kind, RuleKind::Inference { .. }))
+        .collect();
     for _round in 0..3 {
         let before = facts.facts.len();
         for rule in &rules {
-            let RuleKind::Inference { when, then } = &rule.kind else { continue };
-            let mut states: Vec<(HashMap<String, Node>, Vec<Evidence>)> = vec![(HashMap::new(), Vec::new())];
+            let RuleKind::Inference { when, then } = &rule.kind else {
+                continue;
+            };
+            let mut states: Vec<(HashMap<String, Node>, Vec<Evidence>)> =
+                vec![(HashMap::new(), Vec::new())];
             for atom in when {
                 let mut next = Vec::new();
                 for (b, evs) in &states {
@@ -359,7 +450,10 @@ pub fn infer(x: &mut Extraction, res: &Resources, facts: &mut Facts) {
                     confidence: rule.confidence,
                 };
                 for atom in then {
-                    let (Some(s), Some(o)) = (node_of_term(&atom.s, &b), node_of_term(&atom.o, &b)) else { continue };
+                    let (Some(s), Some(o)) = (node_of_term(&atom.s, &b), node_of_term(&atom.o, &b))
+                    else {
+                        continue;
+                    };
                     match make_fact(res, &x.entities, &s, &atom.p, &o) {
                         Ok((subject, object)) => {
                             if !facts.contains(subject, &atom.p, &object) {

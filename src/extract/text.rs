@@ -73,7 +73,8 @@ fn split_paragraph(text: &str, para: Span) -> Vec<Span> {
         if matches!(c, '.' | '!' | '?' | '…') {
             // Swallow repeated terminators and closing quotes/brackets.
             let mut j = k + 1;
-            while j < chars.len() && (matches!(chars[j].1, '.' | '!' | '?') || is_closer(chars[j].1))
+            while j < chars.len()
+                && (matches!(chars[j].1, '.' | '!' | '?') || is_closer(chars[j].1))
             {
                 j += 1;
             }
@@ -187,7 +188,21 @@ mod tests {
         let t = "Aushakimova’s film, Welcome to the USA.";
         let toks = tokens(t, Span::new(0, t.len()));
         let words: Vec<&str> = toks.iter().map(|t| t.text.as_str()).collect();
-        assert_eq!(words, ["Aushakimova", "’", "s", "film", ",", "Welcome", "to", "the", "USA", "."]);
+        assert_eq!(
+            words,
+            [
+                "Aushakimova",
+                "’",
+                "s",
+                "film",
+                ",",
+                "Welcome",
+                "to",
+                "the",
+                "USA",
+                "."
+            ]
+        );
         for tok in &toks {
             assert_eq!(&t[tok.span.start..tok.span.end], tok.text);
         }

@@ -74,7 +74,11 @@ impl View {
 
     /// The article span of view bytes `[start, end)`.
     pub fn orig(&self, start: usize, end: usize) -> Span {
-        let s = self.starts.get(start).copied().unwrap_or_else(|| *self.ends.last().unwrap_or(&0));
+        let s = self
+            .starts
+            .get(start)
+            .copied()
+            .unwrap_or_else(|| *self.ends.last().unwrap_or(&0));
         Span::new(s, self.ends[end].max(s))
     }
 
@@ -84,6 +88,12 @@ impl View {
         let end = rest.find(MARK_CLOSE)?;
         let (_, idx) = rest[..end].split_once('#')?;
         idx.parse().ok()
+    }
+
+    /// The mention index of the first marker anywhere in `captured` ("Director ⟨Person⟩").
+    pub fn first_marker(captured: &str) -> Option<usize> {
+        let at = captured.find(MARK_OPEN)?;
+        Self::leading_marker(&captured[at..])
     }
 
     /// The mention index when `captured` is exactly one marker.
@@ -101,8 +111,9 @@ mod tests {
     #[test]
     fn view_maps_back_to_the_text() {
         let text = "Aushakimova’s film ran in Almaty.";
+        let at = text.find("Almaty").unwrap();
         let m = Mention {
-            span: Span::new(26, 32),
+            span: Span::new(at, at + 6),
             sentence: 0,
             ty: EntityType::City,
             text: "Almaty".into(),
@@ -119,7 +130,7 @@ mod tests {
         assert_eq!(v.text, "Aushakimova's film ran in \u{E000}City#7\u{E001}.");
         let at = v.text.find('\u{E000}').unwrap();
         let end = v.text.find('\u{E001}').unwrap() + 3;
-        assert_eq!(v.orig(at, end), Span::new(26, 32));
+        assert_eq!(v.orig(at, end), m.span);
         assert_eq!(v.orig(0, 13), Span::new(0, 15)); // "Aushakimova's" ↔ "Aushakimova’s"
         assert_eq!(View::only_marker(&v.text[at..end]), Some(7));
     }

@@ -80,8 +80,14 @@ fn rank(query: &str, name: &str, is_label: bool) -> Option<u32> {
     if n.starts_with(&q) || (q.len() >= 4 && n.contains(&q)) {
         return Some(3);
     }
-    let budget = if q.len() >= 8 { 2 } else { usize::from(q.len() >= 4) };
-    let near = std::iter::once(n.as_str()).chain(words.iter().copied()).any(|w| distance(&q, w) <= budget);
+    let budget = if q.len() >= 8 {
+        2
+    } else {
+        usize::from(q.len() >= 4)
+    };
+    let near = std::iter::once(n.as_str())
+        .chain(words.iter().copied())
+        .any(|w| distance(&q, w) <= budget);
     near.then_some(4)
 }
 
@@ -96,8 +102,15 @@ pub fn candidates(kb: &Kb, name: &str) -> Result<Vec<Candidate>> {
     ))?;
     let mut best: BTreeMap<String, Candidate> = BTreeMap::new();
     for r in rows {
-        let Some(rk) = rank(name, &r[2], r[3] == "true") else { continue };
-        let c = Candidate { iri: r[0].clone(), label: r[1].clone(), rank: rk, matched: r[2].clone() };
+        let Some(rk) = rank(name, &r[2], r[3] == "true") else {
+            continue;
+        };
+        let c = Candidate {
+            iri: r[0].clone(),
+            label: r[1].clone(),
+            rank: rk,
+            matched: r[2].clone(),
+        };
         match best.get(&c.iri) {
             Some(b) if b.rank <= rk => {}
             _ => {
@@ -113,8 +126,19 @@ pub fn candidates(kb: &Kb, name: &str) -> Result<Vec<Candidate>> {
             .and_then(|r| r.first().and_then(|r| r[0].parse().ok()))
             .unwrap_or(0)
     };
-    let mut weighted: Vec<(Candidate, usize)> = out.drain(..).map(|c| { let w = weight(&c.iri); (c, w) }).collect();
-    weighted.sort_by(|a, b| a.0.rank.cmp(&b.0.rank).then(b.1.cmp(&a.1)).then(a.0.label.cmp(&b.0.label)));
+    let mut weighted: Vec<(Candidate, usize)> = out
+        .drain(..)
+        .map(|c| {
+            let w = weight(&c.iri);
+            (c, w)
+        })
+        .collect();
+    weighted.sort_by(|a, b| {
+        a.0.rank
+            .cmp(&b.0.rank)
+            .then(b.1.cmp(&a.1))
+            .then(a.0.label.cmp(&b.0.label))
+    });
     Ok(weighted.into_iter().map(|(c, _)| c).collect())
 }
 
@@ -123,13 +147,17 @@ fn local(iri: &str) -> String {
 }
 
 fn links(kb: &Kb, iri: &str, outgoing: bool) -> Result<Vec<Link>> {
-    let (me, other) = if outgoing { ("rdf:subject", "rdf:object") } else { ("rdf:object", "rdf:subject") };
+    let (me, other) = if outgoing {
+        ("rdf:subject", "rdf:object")
+    } else {
+        ("rdf:object", "rdf:subject")
+    };
     let rows = kb.select(&format!(
         "{PREFIXES}SELECT ?p ?o ?olabel ?sentence ?g ?title ?date ?rule WHERE {{
            GRAPH ?g {{ ?st {me} <{iri}> ; rdf:predicate ?p ; {other} ?o ; kgx:rule ?rule .
                       OPTIONAL {{ ?st kgx:sentence ?sentence }} }}
            FILTER(?p != rdf:type && ?p != kgx:mentions)
-           OPTIONAL {{ ?o rdfs:label ?olabel }}
+           OPTIONAL {{ ?o rdfs:label|kgx:title ?olabel }}
            OPTIONAL {{ ?g kgx:title ?title }}
            OPTIONAL {{ ?g kgx:datePublished ?date }}
          }} ORDER BY ?p ?o ?date ?g"
@@ -140,7 +168,11 @@ fn links(kb: &Kb, iri: &str, outgoing: bool) -> Result<Vec<Link>> {
         let link = grouped.entry(key.clone()).or_insert_with(|| Link {
             property: key.0.clone(),
             other: r[1].clone(),
-            other_label: if r[2].is_empty() { r[1].clone() } else { r[2].clone() },
+            other_label: if r[2].is_empty() {
+                r[1].clone()
+            } else {
+                r[2].clone()
+            },
             support: Vec::new(),
         });
         let s = Support {
@@ -150,7 +182,11 @@ fn links(kb: &Kb, iri: &str, outgoing: bool) -> Result<Vec<Link>> {
             date: Some(r[6].clone()).filter(|s| !s.is_empty()),
             rule: r[7].clone(),
         };
-        if !link.support.iter().any(|x| x.sentence == s.sentence && x.article == s.article) {
+        if !link
+            .support
+            .iter()
+            .any(|x| x.sentence == s.sentence && x.article == s.article)
+        {
             link.support.push(s);
         }
     }
@@ -165,16 +201,33 @@ pub fn card(kb: &Kb, iri: &str) -> Result<Card> {
         v.dedup();
         Ok(v)
     };
-    let label = col(&format!("{PREFIXES}SELECT ?l WHERE {{ <{iri}> rdfs:label ?l }}"))?.into_iter().next().unwrap_or_default();
+    let label = col(&format!(
+        "{PREFIXES}SELECT ?l WHERE {{ <{iri}> rdfs:label ?l }}"
+    ))?
+    .into_iter()
+    .next()
+    .unwrap_or_default();
     Ok(Card {
         iri: iri.to_string(),
         label,
-        types: col(&format!("{PREFIXES}SELECT ?t WHERE {{ <{iri}> a ?t }}"))?.iter().map(|t| local(t)).collect(),
-        aliases: col(&format!("{PREFIXES}SELECT ?a WHERE {{ <{iri}> kgx:alias ?a }}"))?,
-        same_as: col(&format!("{PREFIXES}SELECT ?w WHERE {{ <{iri}> owl:sameAs ?w }}"))?,
+        types: col(&format!("{PREFIXES}SELECT ?t WHERE {{ <{iri}> a ?t }}"))?
+            .iter()
+            .map(|t| local(t))
+            .collect(),
+        aliases: col(&format!(
+            "{PREFIXES}SELECT ?a WHERE {{ <{iri}> kgx:alias ?a }}"
+        ))?,
+        same_as: col(&format!(
+            "{PREFIXES}SELECT ?w WHERE {{ <{iri}> owl:sameAs ?w }}"
+        ))?,
         outgoing: links(kb, iri, true)?,
         incoming: links(kb, iri, false)?,
-        articles: col(&format!("{PREFIXES}SELECT ?g WHERE {{ GRAPH ?g {{ <{iri}> rdfs:label ?l }} }}"))?.iter().map(|g| local(g)).collect(),
+        articles: col(&format!(
+            "{PREFIXES}SELECT ?g WHERE {{ GRAPH ?g {{ <{iri}> rdfs:label ?l }} }}"
+        ))?
+        .iter()
+        .map(|g| local(g))
+        .collect(),
     })
 }
 
@@ -197,17 +250,28 @@ pub fn render(card: &Card, inverse_label: &dyn Fn(&str) -> Option<String>) -> St
         s.push_str(&format!("\n{title}\n"));
         let mut last = String::new();
         for l in links {
-            let name = if inverse { inverse_label(&l.property).unwrap_or_else(|| format!("← {}", l.property)) } else { l.property.clone() };
+            let name = if inverse {
+                inverse_label(&l.property).unwrap_or_else(|| format!("← {}", l.property))
+            } else {
+                l.property.clone()
+            };
             if name != last {
                 s.push_str(&format!("  {name}\n"));
                 last = name;
             }
             s.push_str(&format!("    {}\n", l.other_label));
             for sup in &l.support {
-                let when = sup.date.as_deref().map(|d| format!(", {d}")).unwrap_or_default();
+                let when = sup
+                    .date
+                    .as_deref()
+                    .map(|d| format!(", {d}"))
+                    .unwrap_or_default();
                 let title = sup.title.as_deref().unwrap_or(&sup.article);
                 match &sup.sentence {
-                    Some(sen) => s.push_str(&format!("      “{sen}”\n        — {title}{when} [{}]\n", sup.rule)),
+                    Some(sen) => s.push_str(&format!(
+                        "      “{sen}”\n        — {title}{when} [{}]\n",
+                        sup.rule
+                    )),
                     None => s.push_str(&format!("      — {title}{when} [{}]\n", sup.rule)),
                 }
             }
@@ -225,7 +289,10 @@ mod tests {
     #[test]
     fn tolerant_ranking() {
         assert_eq!(rank("aushakimova", "Assel Aushakimova", true), Some(2));
-        assert_eq!(rank("Assel Aushakimova", "Assel Aushakimova", true), Some(0));
+        assert_eq!(
+            rank("Assel Aushakimova", "Assel Aushakimova", true),
+            Some(0)
+        );
         assert_eq!(rank("Aushakimov", "Assel Aushakimova", true), Some(3));
         assert_eq!(rank("Aushakinova", "Assel Aushakimova", true), Some(4));
         assert_eq!(rank("Аушакимова", "Assel Aushakimova", true), Some(2));

@@ -36,21 +36,34 @@ pub fn resolve(arg: &str, queries_dir: &Path) -> Result<QueryText> {
         let p = Path::new(arg);
         if p.is_file() {
             let text = std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?;
-            return Ok(QueryText { text, origin: arg.to_string() });
+            return Ok(QueryText {
+                text,
+                origin: arg.to_string(),
+            });
         }
         let named = queries_dir.join(format!("{}.rq", arg.trim_end_matches(".rq")));
         if named.is_file() {
             let text = std::fs::read_to_string(&named).map_err(|e| Error::io(&named, e))?;
-            return Ok(QueryText { text, origin: named.display().to_string() });
+            return Ok(QueryText {
+                text,
+                origin: named.display().to_string(),
+            });
         }
         let known = list(queries_dir).unwrap_or_default();
         return Err(Error::Other(format!(
             "`{arg}` is neither SPARQL, a .rq file, nor a query in {} (known: {})",
             queries_dir.display(),
-            known.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ")
+            known
+                .iter()
+                .map(|(n, _)| n.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         )));
     }
-    Ok(QueryText { text: arg.to_string(), origin: "command line".into() })
+    Ok(QueryText {
+        text: arg.to_string(),
+        origin: "command line".into(),
+    })
 }
 
 /// The bundled queries: (name, the question from the header comment).
@@ -66,7 +79,13 @@ pub fn list(queries_dir: &Path) -> Result<Vec<(String, String)>> {
                 .find_map(|l| l.strip_prefix('#').map(str::trim).filter(|l| !l.is_empty()))
                 .unwrap_or("")
                 .to_string();
-            out.push((p.file_stem().unwrap_or_default().to_string_lossy().into_owned(), question));
+            out.push((
+                p.file_stem()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned(),
+                question,
+            ));
         }
     }
     out.sort();
@@ -82,11 +101,15 @@ pub fn bind_params(text: &str, params: &[(String, String)]) -> Result<String> {
     let mut values = String::new();
     for (k, v) in params {
         if !k.chars().all(|c| c.is_alphanumeric() || c == '_') {
-            return Err(Error::Other(format!("--param {k}: a name is letters, digits and _")));
+            return Err(Error::Other(format!(
+                "--param {k}: a name is letters, digits and _"
+            )));
         }
         let needle = format!("?{k}");
         if !text.contains(&needle) && !text.contains(&format!("${k}")) {
-            return Err(Error::Other(format!("--param {k}: the query has no variable ?{k}")));
+            return Err(Error::Other(format!(
+                "--param {k}: the query has no variable ?{k}"
+            )));
         }
         let term = if v.starts_with('<') && v.ends_with('>') {
             v.clone()
@@ -150,7 +173,12 @@ pub fn short(t: &Term) -> String {
 /// Runs a query and writes its results.
 pub fn run(kb: &Kb, sparql: &str, format: OutputFormat, out: &mut dyn Write) -> Result<usize> {
     let results = kb.query(sparql)?;
-    let io = |e: std::io::Error| Error::Other(format!("writing results: {e}"));
+    let io = |e: std::io::Error| {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        Error::Other(format!("writing results: {e}"))
+    };
     let qe = |e: oxigraph::sparql::QueryEvaluationError| Error::Query(e.to_string());
     match results {
         QueryResults::Solutions(solutions) => {
@@ -179,7 +207,11 @@ pub fn run(kb: &Kb, sparql: &str, format: OutputFormat, out: &mut dyn Write) -> 
                 let mut rows: Vec<Vec<String>> = Vec::new();
                 for s in solutions {
                     let s = s.map_err(qe)?;
-                    rows.push(vars.iter().map(|v| s.get(v).map(short).unwrap_or_default()).collect());
+                    rows.push(
+                        vars.iter()
+                            .map(|v| s.get(v).map(short).unwrap_or_default())
+                            .collect(),
+                    );
                 }
                 n = rows.len();
                 let header: Vec<String> = vars.iter().map(|v| v.as_str().to_string()).collect();
@@ -197,7 +229,9 @@ pub fn run(kb: &Kb, sparql: &str, format: OutputFormat, out: &mut dyn Write) -> 
                         OutputFormat::Csv => QueryResultsFormat::Csv,
                         _ => QueryResultsFormat::Tsv,
                     };
-                    QueryResultsSerializer::from_format(rf).serialize_boolean_to_writer(&mut *out, b).map_err(io)?;
+                    QueryResultsSerializer::from_format(rf)
+                        .serialize_boolean_to_writer(&mut *out, b)
+                        .map_err(io)?;
                 }
                 _ => writeln!(out, "{b}").map_err(io)?,
             }
@@ -217,7 +251,9 @@ pub fn run(kb: &Kb, sparql: &str, format: OutputFormat, out: &mut dyn Write) -> 
                     ("owl", crate::vocab::OWL),
                     ("xsd", crate::vocab::XSD),
                 ] {
-                    ser = ser.with_prefix(p, ns).map_err(|e| Error::Other(e.to_string()))?;
+                    ser = ser
+                        .with_prefix(p, ns)
+                        .map_err(|e| Error::Other(e.to_string()))?;
                 }
             }
             let mut w = ser.for_writer(&mut *out);
@@ -233,7 +269,11 @@ pub fn run(kb: &Kb, sparql: &str, format: OutputFormat, out: &mut dyn Write) -> 
 }
 
 /// Writes rows as an aligned text table.
-pub fn write_table(out: &mut dyn Write, header: &[String], rows: &[Vec<String>]) -> std::io::Result<()> {
+pub fn write_table(
+    out: &mut dyn Write,
+    header: &[String],
+    rows: &[Vec<String>],
+) -> std::io::Result<()> {
     let width = |s: &str| s.chars().count();
     let mut w: Vec<usize> = header.iter().map(|h| width(h)).collect();
     for r in rows {
@@ -246,7 +286,11 @@ pub fn write_table(out: &mut dyn Write, header: &[String], rows: &[Vec<String>])
             .iter()
             .enumerate()
             .map(|(i, c)| {
-                let c: String = if width(c) > 80 { c.chars().take(79).chain(['…']).collect() } else { c.clone() };
+                let c: String = if width(c) > 80 {
+                    c.chars().take(79).chain(['…']).collect()
+                } else {
+                    c.clone()
+                };
                 format!("{c}{}", " ".repeat(w[i].saturating_sub(width(&c))))
             })
             .collect::<Vec<_>>()
@@ -255,7 +299,14 @@ pub fn write_table(out: &mut dyn Write, header: &[String], rows: &[Vec<String>])
             .to_string()
     };
     writeln!(out, "{}", line(header))?;
-    writeln!(out, "{}", w.iter().map(|n| "-".repeat(*n)).collect::<Vec<_>>().join("-+-"))?;
+    writeln!(
+        out,
+        "{}",
+        w.iter()
+            .map(|n| "-".repeat(*n))
+            .collect::<Vec<_>>()
+            .join("-+-")
+    )?;
     for r in rows {
         writeln!(out, "{}", line(r))?;
     }

@@ -72,7 +72,8 @@ impl Kb {
         if !path.join("CURRENT").is_file() {
             return Err(Error::Store {
                 path: path.to_path_buf(),
-                message: "no kgx store here yet: run `kgx ingest PATH` first (or pass --store DIR)".into(),
+                message: "no kgx store here yet: run `kgx ingest PATH` first (or pass --store DIR)"
+                    .into(),
             });
         }
         Kb::open(path)
@@ -103,13 +104,15 @@ impl Kb {
         let mut tx = self.store.start_transaction().map_err(|e| self.err(e))?;
         tx.clear_graph(g.as_ref()).map_err(|e| self.err(e))?;
         for q in quads {
-            tx.insert(Quad::new(
-                q.subject.clone(),
-                q.predicate.clone(),
-                q.object.clone(),
-                GraphName::NamedNode(g.clone()),
-            )
-            .as_ref());
+            tx.insert(
+                Quad::new(
+                    q.subject.clone(),
+                    q.predicate.clone(),
+                    q.object.clone(),
+                    GraphName::NamedNode(g.clone()),
+                )
+                .as_ref(),
+            );
         }
         tx.commit().map_err(|e| self.err(e))
     }
@@ -124,7 +127,10 @@ impl Kb {
         let mut tx = self.store.start_transaction().map_err(|e| self.err(e))?;
         for (id, quads) in articles {
             let g = NamedNode::new_unchecked(article_iri(id));
-            if tx.contains_named_graph(g.as_ref()).map_err(|e| self.err(e))? {
+            if tx
+                .contains_named_graph(g.as_ref())
+                .map_err(|e| self.err(e))?
+            {
                 report.replaced += 1;
                 tx.remove_named_graph(g.as_ref()).map_err(|e| self.err(e))?;
             }
@@ -173,12 +179,25 @@ impl Kb {
             let hint = if known.is_empty() {
                 "the store holds no articles".to_string()
             } else {
-                format!("known articles: {}", known.iter().take(10).cloned().collect::<Vec<_>>().join(", "))
+                format!(
+                    "known articles: {}",
+                    known
+                        .iter()
+                        .take(10)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
             };
-            return Err(Error::Other(format!("no article `{id}` in {} ({hint})", self.path.display())));
+            return Err(Error::Other(format!(
+                "no article `{id}` in {} ({hint})",
+                self.path.display()
+            )));
         }
         let n = self.article_len(id)?;
-        self.store.remove_named_graph(g.as_ref()).map_err(|e| self.err(e))?;
+        self.store
+            .remove_named_graph(g.as_ref())
+            .map_err(|e| self.err(e))?;
         Ok(n)
     }
 
@@ -235,13 +254,20 @@ impl Kb {
             ..Stats::default()
         };
         st.entities = count(&format!("{p}SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ GRAPH ?g {{ ?e a ?c }} FILTER(STRSTARTS(STR(?e), STR(kgxid:))) }}"))?;
-        st.statements = count(&format!("{p}SELECT (COUNT(DISTINCT ?st) AS ?n) WHERE {{ GRAPH ?g {{ ?st a rdf:Statement }} }}"))?;
+        st.statements = count(&format!(
+            "{p}SELECT (COUNT(DISTINCT ?st) AS ?n) WHERE {{ GRAPH ?g {{ ?st a rdf:Statement }} }}"
+        ))?;
         st.facts = count(&format!("{p}SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?st a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o }} FILTER(?p != rdf:type && ?p != kgx:mentions) }} }}"))?;
         let pairs = |q: &str| -> Result<Vec<(String, usize)>> {
             Ok(self
                 .select(q)?
                 .into_iter()
-                .map(|r| (r[0].rsplit(['#', '/']).next().unwrap_or("").to_string(), r[1].parse().unwrap_or(0)))
+                .map(|r| {
+                    (
+                        r[0].rsplit(['#', '/']).next().unwrap_or("").to_string(),
+                        r[1].parse().unwrap_or(0),
+                    )
+                })
                 .collect())
         };
         st.by_type = pairs(&format!("{p}SELECT ?c (COUNT(DISTINCT ?e) AS ?n) WHERE {{ GRAPH ?g {{ ?e a ?c }} FILTER(STRSTARTS(STR(?e), STR(kgxid:))) }} GROUP BY ?c ORDER BY DESC(?n) ?c"))?;

@@ -111,7 +111,10 @@ impl Gazetteer {
             }
             let col = |n: &str| header.iter().position(|h| *h == n);
             let (Some(c_label), Some(c_type)) = (col("label"), col("type")) else {
-                return Err(err(1, "header must name the columns `label` and `type`".into()));
+                return Err(err(
+                    1,
+                    "header must name the columns `label` and `type`".into(),
+                ));
             };
             for (i, line) in lines {
                 if line.trim().is_empty() || line.starts_with('#') {
@@ -165,7 +168,9 @@ impl Gazetteer {
         }
         let mut by_label = HashMap::new();
         for (i, e) in entries.iter().enumerate() {
-            by_label.entry((e.ty.identity(), e.label.clone())).or_insert(i);
+            by_label
+                .entry((e.ty.identity(), e.label.clone()))
+                .or_insert(i);
         }
         // Name table: labels and aliases, then demonyms. A name shared by several entries goes
         // to the preferred type.
@@ -176,8 +181,7 @@ impl Gazetteer {
                     continue;
                 }
                 match name_map.get(n) {
-                    Some(Target::Entry(j))
-                        if preference(entries[*j].ty) <= preference(e.ty) => {}
+                    Some(Target::Entry(j)) if preference(entries[*j].ty) <= preference(e.ty) => {}
                     _ => {
                         name_map.insert(n.clone(), Target::Entry(i));
                     }
@@ -194,6 +198,18 @@ impl Gazetteer {
                 });
             };
             name_map.entry(demonym).or_insert(Target::Demonym(c));
+        }
+        // Names that are ordinary words ("Most", "Split") stay labels but are not looked for.
+        let stop_path = dir.join("not-names.txt");
+        if stop_path.is_file() {
+            let stop = std::fs::read_to_string(&stop_path).map_err(|e| Error::io(&stop_path, e))?;
+            for n in stop
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            {
+                name_map.remove(n);
+            }
         }
         let mut names: Vec<(String, Target)> = name_map.into_iter().collect();
         names.sort_by(|a, b| a.0.cmp(&b.0));
@@ -246,7 +262,9 @@ impl Gazetteer {
 
     /// The entry with this label and identity class.
     pub fn by_label(&self, ty: EntityType, label: &str) -> Option<usize> {
-        self.by_label.get(&(ty.identity(), label.to_string())).copied()
+        self.by_label
+            .get(&(ty.identity(), label.to_string()))
+            .copied()
     }
 
     /// The Wikidata film with exactly this title, when the title is unambiguous (and, when a year
@@ -282,7 +300,10 @@ impl Gazetteer {
         for e in &self.entries {
             if let Some(l) = &e.located_in {
                 if self.by_label(EntityType::Place, l).is_none() {
-                    problems.push(format!("{}: located_in `{l}` is not a place label", e.source));
+                    problems.push(format!(
+                        "{}: located_in `{l}` is not a place label",
+                        e.source
+                    ));
                 }
             }
             if let Some(p) = &e.presented_by {

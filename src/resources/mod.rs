@@ -48,7 +48,8 @@ impl Resources {
             }
             return Ok(p.to_path_buf());
         }
-        let is_root = |p: &Path| p.join("ontologies/kgx.ttl").is_file() && p.join("data/rules").is_dir();
+        let is_root =
+            |p: &Path| p.join("ontologies/kgx.ttl").is_file() && p.join("data/rules").is_dir();
         if let Ok(cwd) = std::env::current_dir() {
             for dir in cwd.ancestors() {
                 if is_root(dir) {

@@ -104,7 +104,9 @@ impl Ontology {
                 return vec![key];
             }
             let mut out = Vec::new();
-            let Some(props) = by_subject.get(&key) else { return out };
+            let Some(props) = by_subject.get(&key) else {
+                return out;
+            };
             for (p, o) in props {
                 if p == &format!("{OWL}unionOf") {
                     let mut cur = Some(o.clone());

@@ -211,7 +211,10 @@ impl RuleSet {
         for file in files {
             let text = std::fs::read_to_string(&file).map_err(|e| Error::io(&file, e))?;
             for rule in parse_file(&file, &text, ontology)? {
-                if let Some(prev) = ids.insert(rule.id.clone(), format!("{}:{}", rule.file.display(), rule.line)) {
+                if let Some(prev) = ids.insert(
+                    rule.id.clone(),
+                    format!("{}:{}", rule.file.display(), rule.line),
+                ) {
                     return Err(Error::Rule {
                         path: rule.file.clone(),
                         line: rule.line,
@@ -260,11 +263,15 @@ pub fn parse_file(path: &Path, text: &str, ontology: &Ontology) -> Result<Vec<Ru
             (Some(p), true) => compile_pattern(p, &r.mentions, &r.facts, ontology).map_err(err)?,
             (None, false) => {
                 if !r.mentions.is_empty() || !r.facts.is_empty() {
-                    return Err(err("an inference rule has `when`/`then`, not mentions or facts".into()));
+                    return Err(err(
+                        "an inference rule has `when`/`then`, not mentions or facts".into(),
+                    ));
                 }
                 compile_inference(&r.when, &r.then, ontology).map_err(err)?
             }
-            (Some(_), false) => return Err(err("a rule has either `pattern` or `when`, not both".into())),
+            (Some(_), false) => {
+                return Err(err("a rule has either `pattern` or `when`, not both".into()))
+            }
             (None, true) => return Err(err("a rule needs a `pattern` or a `when`".into())),
         };
         if r.example.is_empty() {
@@ -272,11 +279,15 @@ pub fn parse_file(path: &Path, text: &str, ontology: &Ontology) -> Result<Vec<Ru
         }
         for ex in &r.example {
             if ex.facts.is_empty() && ex.entities.is_empty() && ex.absent.is_empty() {
-                return Err(err("an example must list facts, entities or absent facts".into()));
+                return Err(err(
+                    "an example must list facts, entities or absent facts".into()
+                ));
             }
             for f in ex.facts.iter().chain(ex.absent.iter()) {
                 if f.split('|').count() != 3 {
-                    return Err(err(format!("example fact `{f}` is not `Subject | property | Object`")));
+                    return Err(err(format!(
+                        "example fact `{f}` is not `Subject | property | Object`"
+                    )));
                 }
             }
             for e in &ex.entities {
@@ -333,7 +344,11 @@ fn slot_types(spec: &str, ontology: &Ontology) -> Result<Vec<String>, String> {
 }
 
 /// Translates the pattern language to a regex over the typed view.
-fn translate(pattern: &str, ontology: &Ontology, literal_slots: &mut HashSet<String>) -> Result<(String, Vec<String>), String> {
+fn translate(
+    pattern: &str,
+    ontology: &Ontology,
+    literal_slots: &mut HashSet<String>,
+) -> Result<(String, Vec<String>), String> {
     let mut out = String::new();
     let mut slots = Vec::new();
     let mut chars = pattern.chars().peekable();
@@ -374,7 +389,9 @@ fn translate(pattern: &str, ontology: &Ontology, literal_slots: &mut HashSet<Str
                     return Err(format!("slot name `{name}` must be letters, digits or _"));
                 }
                 let inner = match kind.as_str() {
-                    "NAME" => format!(r"(?:{MARK_ANY}|{CAP_WORD})(?: (?:{MARK_ANY}|{CAP_WORD})){{0,3}}"),
+                    "NAME" => {
+                        format!(r"(?:{MARK_ANY}|{CAP_WORD})(?: (?:{MARK_ANY}|{CAP_WORD})){{0,3}}")
+                    }
                     "TITLE" => {
                         let place = r"\x{E000}(?:Country|City|Region|Place)#\d+\x{E001}";
                         format!(
@@ -417,7 +434,9 @@ fn translate(pattern: &str, ontology: &Ontology, literal_slots: &mut HashSet<Str
 /// Reads `?P<name>` or `?<name>` after an opening parenthesis, consuming it.
 fn pattern_group_name(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> Option<String> {
     let rest: String = chars.clone().take(40).collect();
-    let body = rest.strip_prefix("?P<").or_else(|| rest.strip_prefix("?<"))?;
+    let body = rest
+        .strip_prefix("?P<")
+        .or_else(|| rest.strip_prefix("?<"))?;
     if body.starts_with('=') || body.starts_with('!') {
         return None;
     }
@@ -443,7 +462,10 @@ fn parse_ref(s: &str, slots: &[String], ontology: &Ontology) -> Result<Ref, Stri
     if slots.iter().any(|x| x == s) {
         return Ok(Ref::Slot(s.to_string()));
     }
-    Err(format!("`{s}` is not a slot of the pattern (slots: {})", slots.join(", ")))
+    Err(format!(
+        "`{s}` is not a slot of the pattern (slots: {})",
+        slots.join(", ")
+    ))
 }
 
 fn compile_pattern(
@@ -488,19 +510,34 @@ fn compile_pattern(
                 }
                 Ref::New(ty, l.clone())
             }
-            _ => return Err(format!("fact `{} {}`: give `o`, or `o_type` and `o_label`", f.s, f.p)),
+            _ => {
+                return Err(format!(
+                    "fact `{} {}`: give `o`, or `o_type` and `o_label`",
+                    f.s, f.p
+                ))
+            }
         };
         let o_literal = matches!(&o, Ref::Slot(s) if literal_slots.contains(s));
         match prop.kind {
             PropertyKind::Datatype if !o_literal => {
-                return Err(format!("`{}` takes a literal: its object must be a plain group or {{YEAR}}", f.p))
+                return Err(format!(
+                    "`{}` takes a literal: its object must be a plain group or {{YEAR}}",
+                    f.p
+                ))
             }
             PropertyKind::Object if o_literal => {
-                return Err(format!("`{}` links entities: its object must be a typed slot", f.p))
+                return Err(format!(
+                    "`{}` links entities: its object must be a typed slot",
+                    f.p
+                ))
             }
             _ => {}
         }
-        specs.push(FactSpec { s, p: f.p.clone(), o });
+        specs.push(FactSpec {
+            s,
+            p: f.p.clone(),
+            o,
+        });
     }
     Ok(RuleKind::Pattern {
         source,
@@ -512,7 +549,13 @@ fn compile_pattern(
 }
 
 /// Pseudo-properties an inference atom may use besides the ontology's.
-pub const PSEUDO: [&str; 5] = ["type", "gazLocatedIn", "gazPresentedBy", "isFocus", "inTitle"];
+pub const PSEUDO: [&str; 5] = [
+    "type",
+    "gazLocatedIn",
+    "gazPresentedBy",
+    "isFocus",
+    "inTitle",
+];
 
 fn parse_atom(s: &str, ontology: &Ontology) -> Result<Atom, String> {
     let parts: Vec<&str> = s.split_whitespace().collect();
@@ -521,7 +564,10 @@ fn parse_atom(s: &str, ontology: &Ontology) -> Result<Atom, String> {
     }
     let p = parts[1];
     if ontology.property(p).is_none() && !PSEUDO.contains(&p) {
-        return Err(format!("atom `{s}`: `{p}` is not an ontology property or one of {}", PSEUDO.join(", ")));
+        return Err(format!(
+            "atom `{s}`: `{p}` is not an ontology property or one of {}",
+            PSEUDO.join(", ")
+        ));
     }
     if (p == "type" || p == "isFocus") && !parts[2].starts_with('?') {
         parse_type(parts[2], ontology)?;
@@ -533,12 +579,22 @@ fn parse_atom(s: &str, ontology: &Ontology) -> Result<Atom, String> {
     })
 }
 
-fn compile_inference(when: &[String], then: &[String], ontology: &Ontology) -> Result<RuleKind, String> {
+fn compile_inference(
+    when: &[String],
+    then: &[String],
+    ontology: &Ontology,
+) -> Result<RuleKind, String> {
     if then.is_empty() {
         return Err("an inference rule needs `then`".into());
     }
-    let when: Vec<Atom> = when.iter().map(|a| parse_atom(a, ontology)).collect::<Result<_, _>>()?;
-    let then: Vec<Atom> = then.iter().map(|a| parse_atom(a, ontology)).collect::<Result<_, _>>()?;
+    let when: Vec<Atom> = when
+        .iter()
+        .map(|a| parse_atom(a, ontology))
+        .collect::<Result<_, _>>()?;
+    let then: Vec<Atom> = then
+        .iter()
+        .map(|a| parse_atom(a, ontology))
+        .collect::<Result<_, _>>()?;
     let bound: HashSet<&str> = when
         .iter()
         .flat_map(|a| [a.s.as_str(), a.o.as_str()])
@@ -546,7 +602,10 @@ fn compile_inference(when: &[String], then: &[String], ontology: &Ontology) -> R
         .collect();
     for a in &then {
         if PSEUDO.contains(&a.p.as_str()) {
-            return Err(format!("`then` cannot assert the pseudo-property `{}`", a.p));
+            return Err(format!(
+                "`then` cannot assert the pseudo-property `{}`",
+                a.p
+            ));
         }
         for t in [&a.s, &a.o] {
             if t.starts_with('?') && !bound.contains(t.as_str()) {
@@ -572,21 +631,30 @@ mod tests {
     fn malformed_rules_name_file_line_and_id() {
         let o = ontology();
         let p = Path::new("bad.toml");
-        let text = "[[rule]]\nid = \"ok.one\"\npattern = \"{Person:a} directed {Film:b}\"\nconfidence = 0.5\nfacts = [{ s = \"a\", p = \"directed\", o = \"b\" }]\n[[rule.example]]\ntext = \"x\"\n\n[[rule]]\nid = \"bad.prop\"\npattern = \"{Person:a} x {Film:b}\"\nconfidence = 0.5\nfacts = [{ s = \"a\", p = \"direkted\", o = \"b\" }]\n[[rule.example]]\ntext = \"x\"\n";
+        let text = "[[rule]]\nid = \"ok.one\"\npattern = \"{Person:a} directed {Film:b}\"\nconfidence = 0.5\nfacts = [{ s = \"a\", p = \"directed\", o = \"b\" }]\n[[rule.example]]\ntext = \"x\"\nfacts = [\"a | directed | b\"]\n\n[[rule]]\nid = \"bad.prop\"\npattern = \"{Person:a} x {Film:b}\"\nconfidence = 0.5\nfacts = [{ s = \"a\", p = \"direkted\", o = \"b\" }]\n[[rule.example]]\ntext = \"x\"\nfacts = [\"a | directed | b\"]\n";
         let e = parse_file(p, text, &o).unwrap_err().to_string();
-        assert_eq!(e, "bad.toml:10: rule `bad.prop`: property `direkted` is not in the ontology");
-        let e = parse_file(p, "[[rule]]\nid = \"x\"\nconfidence = \"high\"\n", &o).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "bad.toml:11: rule `bad.prop`: property `direkted` is not in the ontology"
+        );
+        let e = parse_file(p, "[[rule]]\nid = \"x\"\nconfidence = \"high\"\n", &o)
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("bad.toml:3: "), "{e}");
-        let bad_regex = "[[rule]]\nid = \"r\"\npattern = \"{Person:a} (\"\nconfidence = 0.5\nmentions = [{ slot = \"a\", type = \"Person\" }]\n[[rule.example]]\ntext = \"x\"\n";
+        let bad_regex = "[[rule]]\nid = \"r\"\npattern = \"{Person:a} (\"\nconfidence = 0.5\nmentions = [{ slot = \"a\", type = \"Person\" }]\n[[rule.example]]\ntext = \"x\"\nentities = [\"Person: x\"]\n";
         let e = parse_file(p, bad_regex, &o).unwrap_err().to_string();
-        assert!(e.starts_with("bad.toml:2: rule `r`: pattern does not compile"), "{e}");
+        assert!(
+            e.starts_with("bad.toml:2: rule `r`: pattern does not compile"),
+            "{e}"
+        );
     }
 
     #[test]
     fn slots_translate_to_marker_groups() {
         let o = ontology();
         let mut lits = HashSet::new();
-        let (re, slots) = translate("{Person:p}'s film (?P<g>drama) in {YEAR:y}", &o, &mut lits).unwrap();
+        let (re, slots) =
+            translate("{Person:p}'s film (?P<g>drama) in {YEAR:y}", &o, &mut lits).unwrap();
         assert_eq!(slots, ["p", "g", "y"]);
         assert!(lits.contains("g") && lits.contains("y"));
         let re = Regex::new(&re).unwrap();
@@ -594,17 +662,5 @@ mod tests {
         let c = re.captures(view).unwrap();
         assert_eq!(&c["g"], "drama");
         assert_eq!(&c["y"], "2019");
-    }
-}
-#[cfg(test)]
-mod scratch {
-    #[test]
-    fn scratch() {
-        let o = crate::resources::Ontology::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ontologies/kgx.ttl")).unwrap();
-        let mut lits = std::collections::HashSet::new();
-        let (re, _) = super::translate("{Person:p} (?:directed|co-directed|helmed|made) (?:the )?(?:(?:feature|film|documentary|movie|drama|short) )?{TITLE:f}", &o, &mut lits).unwrap();
-        eprintln!("{re}");
-        let re = regex::Regex::new(&re).unwrap();
-        eprintln!("{:?}", re.captures("In 2018 director \u{E000}Person#0\u{E001} directed Ayka, a drama about a migrant."));
     }
 }

@@ -1,4 +1,8 @@
-//! The integration tests: the real `kgx` binary against temporary stores.
+//! The integration tests: the real `kgx` binary against temporary stores. One binary; the
+//! modules below group the tests of the export and serve commands.
+
+mod export;
+mod serve;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -31,7 +35,12 @@ fn stderr(o: &Output) -> String {
 }
 
 fn ok(o: Output) -> String {
-    assert!(o.status.success(), "kgx failed: {}\n{}", stderr(&o), stdout(&o));
+    assert!(
+        o.status.success(),
+        "kgx failed: {}\n{}",
+        stderr(&o),
+        stdout(&o)
+    );
     stdout(&o)
 }
 
@@ -46,7 +55,11 @@ fn quads(dir: &Path) -> u64 {
     v["quads"].as_u64().unwrap()
 }
 
-fn query_json(dir: &Path, q: &str, params: &[&str]) -> Vec<serde_json::Map<String, serde_json::Value>> {
+fn query_json(
+    dir: &Path,
+    q: &str,
+    params: &[&str],
+) -> Vec<serde_json::Map<String, serde_json::Value>> {
     let mut args = vec!["query", q, "--format", "json"];
     for p in params {
         args.push("--param");
@@ -69,7 +82,10 @@ fn query_json(dir: &Path, q: &str, params: &[&str]) -> Vec<serde_json::Map<Strin
 }
 
 fn ingest_sample(dir: &Path) {
-    ok(kgx(dir, &["ingest", root().join("data/articles").to_str().unwrap()]));
+    ok(kgx(
+        dir,
+        &["ingest", root().join("data/articles").to_str().unwrap()],
+    ));
 }
 
 #[test]
@@ -114,12 +130,19 @@ SELECT ?sentence ?start ?end ?mstart ?mend ?rule ?confidence ?article WHERE {
         sentence,
         "Assel Aushakimova’s debut feature, Welcome to the USA, treads uncertain grounds."
     );
-    assert_eq!(r["article"], "https://w3id.org/kgx/article/welcome-to-the-usa");
+    assert_eq!(
+        r["article"],
+        "https://w3id.org/kgx/article/welcome-to-the-usa"
+    );
     // Offsets are character offsets into the article text (title, blank line, body).
     let text = format!(
         "{}\n\n{}",
         "Welcome to the USA: Assel Aushakimova on making Kazakhstan’s first lesbian film",
-        std::fs::read_to_string(seed()).unwrap().split("24 February 2021\n\n").nth(1).unwrap()
+        std::fs::read_to_string(seed())
+            .unwrap()
+            .split("24 February 2021\n\n")
+            .nth(1)
+            .unwrap()
     );
     let chars: Vec<char> = text.chars().collect();
     let start: usize = r["start"].as_str().unwrap().parse().unwrap();
@@ -127,7 +150,10 @@ SELECT ?sentence ?start ?end ?mstart ?mend ?rule ?confidence ?article WHERE {
     assert_eq!(chars[start..end].iter().collect::<String>(), sentence);
     let ms: usize = r["mstart"].as_str().unwrap().parse().unwrap();
     let me: usize = r["mend"].as_str().unwrap().parse().unwrap();
-    assert!(chars[ms..me].iter().collect::<String>().starts_with("Assel Aushakimova’s debut feature"));
+    assert!(chars[ms..me]
+        .iter()
+        .collect::<String>()
+        .starts_with("Assel Aushakimova’s debut feature"));
     let conf: f64 = r["confidence"].as_str().unwrap().parse().unwrap();
     assert!(conf > 0.0 && conf <= 1.0);
 }
@@ -141,7 +167,11 @@ fn ingest_is_idempotent_and_remove_is_exact() {
     assert_eq!(quads(d.path()), once, "re-ingesting changed the store");
     // The article's own graph size, then removal brings the count down by exactly that much.
     let q = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/kgx/article/yellow-cat> { ?s ?p ?o } }";
-    let n: u64 = query_json(d.path(), q, &[])[0]["n"].as_str().unwrap().parse().unwrap();
+    let n: u64 = query_json(d.path(), q, &[])[0]["n"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!(n > 0);
     let out = ok(kgx(d.path(), &["remove", "yellow-cat"]));
     assert!(out.contains(&format!("{n} quads")), "{out}");
@@ -152,7 +182,11 @@ fn ingest_is_idempotent_and_remove_is_exact() {
     // Removing an unknown article fails and changes nothing.
     let o = kgx(d.path(), &["remove", "no-such-article"]);
     assert!(!o.status.success());
-    assert!(stderr(&o).contains("no article `no-such-article`"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("no article `no-such-article`"),
+        "{}",
+        stderr(&o)
+    );
     assert_eq!(quads(d.path()), once - n);
 }
 
@@ -162,12 +196,22 @@ fn eval_on_the_seed_meets_the_bar() {
     let gold = root().join("tests/gold/welcome-to-the-usa.gold.tsv");
     let o = ok(kgx(
         d.path(),
-        &["eval", "--json", "--gold", gold.to_str().unwrap(), seed().to_str().unwrap()],
+        &[
+            "eval",
+            "--json",
+            "--gold",
+            gold.to_str().unwrap(),
+            seed().to_str().unwrap(),
+        ],
     ));
     let v: serde_json::Value = serde_json::from_str(&o).unwrap();
     let score = |k: &str| {
         let s = &v[k];
-        let (tp, fp, fn_) = (s["tp"].as_f64().unwrap(), s["fp"].as_f64().unwrap(), s["fn_"].as_f64().unwrap());
+        let (tp, fp, fn_) = (
+            s["tp"].as_f64().unwrap(),
+            s["fp"].as_f64().unwrap(),
+            s["fn_"].as_f64().unwrap(),
+        );
         (tp / (tp + fp), tp / (tp + fn_))
     };
     let (rp, rr) = score("relations");
@@ -187,7 +231,12 @@ fn every_rule_example_passes() {
         failures.extend(kgx::check::run_examples(rule, &res));
     }
     assert!(n >= res.rules.rules.len(), "every rule has examples");
-    assert!(failures.is_empty(), "{} failing example(s):\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failing example(s):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -202,10 +251,16 @@ fn check_validates_everything() {
 fn golden_extractions() {
     let d = tmp();
     let articles = root().join("data/articles");
-    let mut names: Vec<PathBuf> = std::fs::read_dir(&articles).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut names: Vec<PathBuf> = std::fs::read_dir(&articles)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     names.sort();
     for a in names {
-        let out = ok(kgx(d.path(), &["extract", "--format", "tsv", a.to_str().unwrap()]));
+        let out = ok(kgx(
+            d.path(),
+            &["extract", "--format", "tsv", a.to_str().unwrap()],
+        ));
         let stem = a.file_stem().unwrap().to_string_lossy().into_owned();
         let golden = root().join("tests/golden").join(format!("{stem}.tsv"));
         if std::env::var("KGX_UPDATE_GOLDEN").is_ok() {
@@ -213,9 +268,16 @@ fn golden_extractions() {
             std::fs::write(&golden, &out).unwrap();
             continue;
         }
-        let want = std::fs::read_to_string(&golden)
-            .unwrap_or_else(|_| panic!("{} missing: run with KGX_UPDATE_GOLDEN=1", golden.display()));
-        assert_eq!(out, want, "extraction of {} differs from {}", a.display(), golden.display());
+        let want = std::fs::read_to_string(&golden).unwrap_or_else(|_| {
+            panic!("{} missing: run with KGX_UPDATE_GOLDEN=1", golden.display())
+        });
+        assert_eq!(
+            out,
+            want,
+            "extraction of {} differs from {}",
+            a.display(),
+            golden.display()
+        );
     }
 }
 
@@ -224,16 +286,30 @@ fn every_bundled_query_runs_and_answers() {
     let d = tmp();
     ingest_sample(d.path());
     let list = ok(kgx(d.path(), &["queries"]));
-    let names: Vec<&str> = list.lines().map(|l| l.split_whitespace().next().unwrap()).collect();
+    let names: Vec<&str> = list
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
     assert!(names.len() >= 8, "{list}");
     for name in names {
         let rows = query_json(d.path(), name, &[]);
-        assert!(!rows.is_empty(), "query {name} answered nothing on the sample corpus");
+        assert!(
+            !rows.is_empty(),
+            "query {name} answered nothing on the sample corpus"
+        );
     }
     let spoke = query_json(d.path(), "who-spoke-to", &[]);
-    assert!(spoke.iter().any(|r| r["person"] == "Assel Aushakimova" && r["publication"] == "The Calvert Journal"), "{spoke:?}");
+    assert!(
+        spoke.iter().any(
+            |r| r["person"] == "Assel Aushakimova" && r["publication"] == "The Calvert Journal"
+        ),
+        "{spoke:?}"
+    );
     let films = query_json(d.path(), "films-by-country", &["country=Kazakhstan"]);
-    assert!(films.iter().any(|r| r["film"] == "Welcome to the USA"), "{films:?}");
+    assert!(
+        films.iter().any(|r| r["film"] == "Welcome to the USA"),
+        "{films:?}"
+    );
     assert!(films.iter().all(|r| r["country"] == "Kazakhstan"));
 }
 
@@ -243,18 +319,30 @@ fn query_output_formats() {
     ingest_sample(d.path());
     let q = "premiere-chain";
     let csv = ok(kgx(d.path(), &["query", q, "--format", "csv"]));
-    assert!(csv.starts_with("director,film,festival,year,place"), "{csv}");
+    assert!(
+        csv.starts_with("director,film,festival,year,place"),
+        "{csv}"
+    );
     let tsv = ok(kgx(d.path(), &["query", q, "--format", "tsv"]));
     assert!(tsv.starts_with("?director\t?film"), "{tsv}");
     let xml = ok(kgx(d.path(), &["query", q, "--format", "xml"]));
-    assert!(xml.contains("<sparql") && xml.contains("Assel Aushakimova"), "{xml}");
+    assert!(
+        xml.contains("<sparql") && xml.contains("Assel Aushakimova"),
+        "{xml}"
+    );
     let table = ok(kgx(d.path(), &["query", q]));
-    assert!(table.contains("Assel Aushakimova") && table.contains("row"), "{table}");
+    assert!(
+        table.contains("Assel Aushakimova") && table.contains("row"),
+        "{table}"
+    );
     let construct = "PREFIX kgx: <https://w3id.org/kgx/ontology#> CONSTRUCT { ?d kgx:directed ?f } WHERE { ?d kgx:directed ?f }";
     let ttl = ok(kgx(d.path(), &["query", construct, "--format", "ttl"]));
     assert!(ttl.contains("kgx:directed"), "{ttl}");
     let nt = ok(kgx(d.path(), &["query", construct, "--format", "nt"]));
-    assert!(nt.contains("<https://w3id.org/kgx/ontology#directed>"), "{nt}");
+    assert!(
+        nt.contains("<https://w3id.org/kgx/ontology#directed>"),
+        "{nt}"
+    );
     // A .rq file path works too.
     let file = root().join("queries/premiere-chain.rq");
     assert!(ok(kgx(d.path(), &["query", file.to_str().unwrap()])).contains("Assel Aushakimova"));
@@ -270,18 +358,49 @@ fn extract_formats_and_explain() {
         .find(|l| l.contains("\tdirected\t"))
         .expect("a directed line");
     let cols: Vec<&str> = line.split('\t').collect();
-    assert_eq!(&cols[..4], ["welcome-to-the-usa", "Assel Aushakimova", "directed", "Welcome to the USA"]);
-    assert!(tsv.lines().any(|l| l.contains("\tAssel Aushakimova\ttype\tPerson\t")), "{tsv}");
-    let explain = ok(kgx(d.path(), &["extract", "--explain", s.to_str().unwrap()]));
-    assert!(explain.lines().all(|l| l.starts_with('#') || l.split('\t').count() == 10), "{explain}");
-    let jsonl = ok(kgx(d.path(), &["extract", "--format", "jsonl", s.to_str().unwrap()]));
+    assert_eq!(
+        &cols[..4],
+        [
+            "welcome-to-the-usa",
+            "Assel Aushakimova",
+            "directed",
+            "Welcome to the USA"
+        ]
+    );
+    assert!(
+        tsv.lines()
+            .any(|l| l.contains("\tAssel Aushakimova\ttype\tPerson\t")),
+        "{tsv}"
+    );
+    let explain = ok(kgx(
+        d.path(),
+        &["extract", "--explain", s.to_str().unwrap()],
+    ));
+    assert!(
+        explain
+            .lines()
+            .all(|l| l.starts_with('#') || l.split('\t').count() == 10),
+        "{explain}"
+    );
+    let jsonl = ok(kgx(
+        d.path(),
+        &["extract", "--format", "jsonl", s.to_str().unwrap()],
+    ));
     for l in jsonl.lines() {
         let v: serde_json::Value = serde_json::from_str(l).unwrap();
         assert!(v["evidence"][0]["rule"].is_string());
     }
-    let nq = ok(kgx(d.path(), &["extract", "--format", "nq", s.to_str().unwrap()]));
-    assert!(nq.lines().all(|l| l.ends_with(" <https://w3id.org/kgx/article/welcome-to-the-usa> .")));
-    let ttl = ok(kgx(d.path(), &["extract", "--format", "ttl", s.to_str().unwrap()]));
+    let nq = ok(kgx(
+        d.path(),
+        &["extract", "--format", "nq", s.to_str().unwrap()],
+    ));
+    assert!(nq
+        .lines()
+        .all(|l| l.ends_with(" <https://w3id.org/kgx/article/welcome-to-the-usa> .")));
+    let ttl = ok(kgx(
+        d.path(),
+        &["extract", "--format", "ttl", s.to_str().unwrap()],
+    ));
     assert!(ttl.contains("kgx:directed"));
 }
 
@@ -289,11 +408,25 @@ fn extract_formats_and_explain() {
 fn lookup_shows_the_card() {
     let d = tmp();
     ingest_sample(d.path());
-    for name in ["aushakimova", "Aushakimov", "Аушакимова", "Assel Aushakimova"] {
+    for name in [
+        "aushakimova",
+        "Aushakimov",
+        "Аушакимова",
+        "Assel Aushakimova",
+    ] {
         let out = ok(kgx(d.path(), &["lookup", name]));
-        assert!(out.starts_with("Assel Aushakimova  [Person]"), "{name}: {out}");
-        assert!(out.contains("directed") && out.contains("Welcome to the USA"), "{out}");
-        assert!(out.contains("debut feature, Welcome to the USA, treads uncertain grounds"), "{out}");
+        assert!(
+            out.starts_with("Assel Aushakimova  [Person]"),
+            "{name}: {out}"
+        );
+        assert!(
+            out.contains("directed") && out.contains("Welcome to the USA"),
+            "{out}"
+        );
+        assert!(
+            out.contains("debut feature, Welcome to the USA, treads uncertain grounds"),
+            "{out}"
+        );
     }
     let json = ok(kgx(d.path(), &["lookup", "--format", "json", "AFI Fest"]));
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
@@ -310,8 +443,14 @@ fn fails_cleanly(dir: &Path, args: &[&str], needle: &str) {
     let o = kgx(dir, args);
     assert!(!o.status.success(), "{args:?} should fail");
     let err = stderr(&o);
-    assert!(err.contains(needle), "{args:?}: expected `{needle}` in: {err}");
-    assert!(err.lines().filter(|l| l.starts_with("error:")).count() == 1, "{err}");
+    assert!(
+        err.contains(needle),
+        "{args:?}: expected `{needle}` in: {err}"
+    );
+    assert!(
+        err.lines().filter(|l| l.starts_with("error:")).count() == 1,
+        "{err}"
+    );
     assert_eq!(quads(dir), before, "{args:?} changed the store");
 }
 
@@ -326,20 +465,46 @@ fn bad_inputs_fail_cleanly_and_leave_the_store() {
         f.to_string_lossy().into_owned()
     };
     let missing = p.join("nope.txt").to_string_lossy().into_owned();
-    fails_cleanly(p, &["ingest", &missing], "nope.txt: no such file or directory");
+    fails_cleanly(
+        p,
+        &["ingest", &missing],
+        "nope.txt: no such file or directory",
+    );
     let empty = w("empty.txt", b"  \n");
     fails_cleanly(p, &["ingest", &empty], "empty.txt: empty file");
     let binary = w("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR");
     fails_cleanly(p, &["ingest", &binary], "image.txt: not a text file");
     let latin1 = w("latin1.txt", b"Title\n\nCaf\xe9 society in Almaty.\n");
-    fails_cleanly(p, &["ingest", &latin1], "latin1.txt: not a text file (binary or not UTF-8 at byte 15)");
-    let fm = w("bad.md", b"---\ntitle: A film\ndate: sometime\n---\nBody.\n");
-    fails_cleanly(p, &["ingest", &fm], "bad.md:3: front matter: cannot read the date `sometime`");
-    let jl = w("bad.jsonl", b"{\"id\":\"a\",\"title\":\"T\",\"text\":\"Fine.\"}\n{\"id\":\"b\",\"text\":\n");
+    fails_cleanly(
+        p,
+        &["ingest", &latin1],
+        "latin1.txt: not a text file (binary or not UTF-8 at byte 10)",
+    );
+    let fm = w(
+        "bad.md",
+        b"---\ntitle: A film\ndate: sometime\n---\nBody.\n",
+    );
+    fails_cleanly(
+        p,
+        &["ingest", &fm],
+        "bad.md:3: front matter: cannot read the date `sometime`",
+    );
+    let jl = w(
+        "bad.jsonl",
+        b"{\"id\":\"a\",\"title\":\"T\",\"text\":\"Fine.\"}\n{\"id\":\"b\",\"text\":\n",
+    );
     fails_cleanly(p, &["ingest", &jl], "bad.jsonl:2: malformed JSON");
-    fails_cleanly(p, &["query", "SELECT ?x WHERE { ?x ?y }"], "invalid SPARQL query");
+    fails_cleanly(
+        p,
+        &["query", "SELECT ?x WHERE { ?x ?y }"],
+        "invalid SPARQL query",
+    );
     let o = kgx(p, &["query", "SELECT ?x WHERE { ?x ?y }"]);
-    assert!(stderr(&o).contains("1:"), "the position is given: {}", stderr(&o));
+    assert!(
+        stderr(&o).contains("1:"),
+        "the position is given: {}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -353,7 +518,10 @@ fn a_directory_skips_unreadable_files_with_a_warning() {
     let o = kgx(d.path(), &["ingest", corpus.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
     let err = stderr(&o);
-    assert!(err.contains("warning: skipped") && err.contains("photo.jpg: not a text file"), "{err}");
+    assert!(
+        err.contains("warning: skipped") && err.contains("photo.jpg: not a text file"),
+        "{err}"
+    );
     assert!(err.contains("empty.md: empty file"), "{err}");
     assert!(stdout(&o).contains("ingested 1 article"), "{}", stdout(&o));
 }
@@ -378,13 +546,20 @@ fn malformed_rule_file_names_file_line_and_rule() {
     )
     .unwrap();
     let o = Command::new(env!("CARGO_BIN_EXE_kgx"))
-        .args(["--resources", res.to_str().unwrap(), "extract", seed().to_str().unwrap()])
+        .args([
+            "--resources",
+            res.to_str().unwrap(),
+            "extract",
+            seed().to_str().unwrap(),
+        ])
         .output()
         .unwrap();
     assert!(!o.status.success());
     let err = stderr(&o);
     assert!(
-        err.contains("zz-broken.toml:2: rule `broken.one`: property `loves` is not in the ontology"),
+        err.contains(
+            "zz-broken.toml:2: rule `broken.one`: property `loves` is not in the ontology"
+        ),
         "{err}"
     );
 }
@@ -398,7 +573,11 @@ fn a_locked_store_is_reported_and_untouched() {
     let held = kgx::kb::store::Kb::open(&d.path().join("store")).unwrap();
     let o = kgx(d.path(), &["ingest", seed().to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
-    assert!(stderr(&o).contains("is in use by another kgx process"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("is in use by another kgx process"),
+        "{}",
+        stderr(&o)
+    );
     assert_eq!(held.len().unwrap() as u64, before);
     drop(held);
     assert_eq!(quads(d.path()), before);

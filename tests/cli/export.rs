@@ -1,0 +1,1 @@
+//! `kgx export`: every format read back (tests written with the export command).

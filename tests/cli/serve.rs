@@ -1,0 +1,1 @@
+//! `kgx serve`: real HTTP clients against the endpoint (tests written with the serve command).

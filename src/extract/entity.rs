@@ -149,7 +149,7 @@ pub fn repeat_names(
         // The name where it was first found keeps its own rule; a longer mention wins later.
         if mentions
             .iter()
-            .any(|x| x.span == span || (x.span.contains(&span) && x.span != span))
+            .any(|x| x.span.contains(&span))
         {
             continue;
         }

@@ -111,9 +111,8 @@ pub fn bind_params(text: &str, params: &[(String, String)]) -> Result<String> {
                 "--param {k}: the query has no variable ?{k}"
             )));
         }
-        let term = if v.starts_with('<') && v.ends_with('>') {
-            v.clone()
-        } else if v.parse::<f64>().is_ok() {
+        let is_iri = v.starts_with('<') && v.ends_with('>');
+        let term = if is_iri || v.parse::<f64>().is_ok() {
             v.clone()
         } else {
             format!("\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\""))

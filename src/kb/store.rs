@@ -3,7 +3,7 @@
 
 use crate::error::{Error, Result};
 use crate::vocab::{article_iri, ARTICLE, ONTOLOGY_GRAPH};
-use oxigraph::model::{GraphName, GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad};
+use oxigraph::model::{GraphName, GraphNameRef, NamedNode, NamedOrBlankNode, Quad};
 use oxigraph::sparql::{QueryResults, SparqlEvaluator};
 use oxigraph::store::{StorageError, Store};
 use std::path::{Path, PathBuf};
@@ -172,7 +172,7 @@ impl Kb {
         let g = NamedNode::new_unchecked(article_iri(id));
         let exists = self
             .store
-            .contains_named_graph(NamedNodeRef::from(g.as_ref()))
+            .contains_named_graph(g.as_ref())
             .map_err(|e| self.err(e))?;
         if !exists {
             let known = self.articles()?;

@@ -147,10 +147,7 @@ pub fn repeat_names(
         }
         let span = Span::new(m.start(), m.end());
         // The name where it was first found keeps its own rule; a longer mention wins later.
-        if mentions
-            .iter()
-            .any(|x| x.span.contains(&span))
-        {
+        if mentions.iter().any(|x| x.span.contains(&span)) {
             continue;
         }
         let Some(sentence) = crate::extract::mention::sentence_of(sentences, span) else {

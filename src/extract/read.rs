@@ -86,14 +86,21 @@ pub fn read_file(path: &Path) -> Result<Vec<Article>> {
         .and_then(|s| s.to_str())
         .unwrap_or("article");
     let source = path.display().to_string();
-    match ext.as_str() {
-        "jsonl" | "ndjson" => read_jsonl(path, &text),
-        "html" | "htm" | "xhtml" => Ok(vec![read_html(&text, stem, &source)]),
+    let article = match ext.as_str() {
+        "jsonl" | "ndjson" => return read_jsonl(path, &text),
+        "html" | "htm" | "xhtml" => read_html(&text, stem, &source),
         _ if text.trim_start_matches('\u{feff}').starts_with("---") => {
-            Ok(vec![read_front_matter(path, &text, stem)?])
+            read_front_matter(path, &text, stem)?
         }
-        _ => Ok(vec![read_plain(&text, stem, &source)]),
+        _ => read_plain(&text, stem, &source),
+    };
+    // A page of pure furniture (no paragraph survives) is as good as empty.
+    if article.body.trim().is_empty() && article.title.trim().is_empty() {
+        return Err(Error::Empty {
+            path: path.to_path_buf(),
+        });
     }
+    Ok(vec![article])
 }
 
 /// Checks the bytes are non-empty UTF-8 text.

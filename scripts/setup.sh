@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing kgx needs on a fresh Debian machine, skipping what is there:
-# libclang (bindgen, for oxigraph's RocksDB), a C++ compiler, the Rust toolchain's fmt/clippy, and
-# the Python packages the tests use to read kgx's output back (rdflib).
+# libclang (bindgen, for oxigraph's RocksDB), a C++ compiler, Graphviz (the DOT export's test), the
+# Rust toolchain's fmt/clippy, and the Python packages the tests use to read kgx's output back
+# (rdflib, networkx, pytest, SPARQLWrapper).
 set -euo pipefail
 
 need_apt=()
@@ -9,7 +10,7 @@ if ! ls /usr/lib/llvm-*/lib/libclang*.so* >/dev/null 2>&1 && ! ldconfig -p 2>/de
   need_apt+=(libclang-dev)
 fi
 command -v g++ >/dev/null 2>&1 || need_apt+=(g++)
-command -v cmake >/dev/null 2>&1 || true
+command -v dot >/dev/null 2>&1 || need_apt+=(graphviz)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing ${need_apt[*]}" >&2
   SUDO=""
@@ -24,7 +25,7 @@ if command -v rustup >/dev/null 2>&1; then
 fi
 
 if [ "${KGX_SKIP_PYTHON:-0}" != "1" ]; then
-  if ! python3 -c 'import rdflib' >/dev/null 2>&1; then
+  if ! python3 -c 'import rdflib, networkx, pytest, SPARQLWrapper' >/dev/null 2>&1; then
     echo "setup: installing Python test packages" >&2
     python3 -m pip install --quiet --disable-pip-version-check -r "$(dirname "$0")/../tests/python/requirements.txt"
   fi

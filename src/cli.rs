@@ -81,6 +81,8 @@ pub enum Command {
     },
     /// Validate the ontology, rules and gazetteers, and run every rule's examples.
     Check,
+    /// Serve the store as a SPARQL 1.1 endpoint (read-only unless --writable), with a query page.
+    Serve(crate::kb::serve::ServeArgs),
     /// Score extraction against gold files: P/R/F1 with misses and extras.
     Eval {
         /// A gold file, or a directory of NAME.gold.tsv files.
@@ -323,6 +325,10 @@ pub fn run(cli: Cli) -> Result<()> {
                 )));
             }
             writeln!(out, "all checks passed").map_err(io_err)?;
+        }
+        Command::Serve(args) => {
+            let kb = Kb::open_existing(&cli.store)?;
+            crate::kb::serve::run(kb, args)?;
         }
         Command::Eval { gold, paths, json } => {
             let res = resources(&cli)?;

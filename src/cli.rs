@@ -81,6 +81,8 @@ pub enum Command {
     },
     /// Validate the ontology, rules and gazetteers, and run every rule's examples.
     Check,
+    /// Export the graph (or a part of it) for Gephi, Cytoscape, Graphviz, networkx, or as RDF.
+    Export(crate::kb::export::ExportArgs),
     /// Serve the store as a SPARQL 1.1 endpoint (read-only unless --writable), with a query page.
     Serve(crate::kb::serve::ServeArgs),
     /// Score extraction against gold files: P/R/F1 with misses and extras.
@@ -325,6 +327,12 @@ pub fn run(cli: Cli) -> Result<()> {
                 )));
             }
             writeln!(out, "all checks passed").map_err(io_err)?;
+        }
+        Command::Export(args) => {
+            let kb = Kb::open_existing(&cli.store)?;
+            let started = Instant::now();
+            let report = crate::kb::export::run(&kb, args, &mut out)?;
+            eprintln!("{report} in {:.2}s", started.elapsed().as_secs_f64());
         }
         Command::Serve(args) => {
             let kb = Kb::open_existing(&cli.store)?;

@@ -1389,7 +1389,8 @@ struct RdfOut<W: Write> {
 impl<W: Write> RdfOut<W> {
     fn new(format: ExportFormat, w: W) -> Result<RdfOut<W>> {
         let mut ser = RdfSerializer::from_format(rdf_format(format));
-        if matches!(format, ExportFormat::Ttl | ExportFormat::Jsonld) {
+        // Turtle only: oxigraph's JSON-LD serializer writes expanded JSON-LD (no @context).
+        if format == ExportFormat::Ttl {
             for (p, ns) in [
                 ("kgx", KGX),
                 ("rdf", RDF),

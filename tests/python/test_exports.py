@@ -63,7 +63,7 @@ def count(store, sparql):
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
     if not Path(KGX).exists():
-        pytest.skip(f"no kgx binary at {KGX} (cargo build first, or set KGX_BIN)")
+        pytest.fail(f"no kgx binary at {KGX} (cargo build first, or set KGX_BIN)")
     d = tmp_path_factory.mktemp("kgx")
     article = d / "unicode-test.md"
     article.write_text(UNICODE_ARTICLE, encoding="utf-8")

@@ -10,7 +10,7 @@ use crate::resources::Resources;
 use crate::{check, eval, extract::rdf, pipeline};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 /// kgx — a rule-based knowledge-graph extractor for cultural journalism.
@@ -493,9 +493,4 @@ pub fn write_extraction(
         }
     }
     Ok(())
-}
-
-/// Used by tests: the default store path relative to a directory.
-pub fn default_store(dir: &Path) -> PathBuf {
-    dir.join("kgx-store")
 }

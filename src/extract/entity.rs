@@ -234,19 +234,10 @@ pub fn focus(mentions: &[Mention], entities: &[Entity], ty: EntityType) -> Optio
 /// Links each anaphor to its antecedent, in text order; anaphora with none are dropped.
 pub fn resolve_anaphora(mentions: &mut Vec<Mention>, entities: &[Entity]) {
     mentions.sort_by_key(|m| (m.span.start, m.span.end));
-    for i in 0..mentions.len() {
-        if !mentions[i].anaphor {
-            continue;
-        }
-        let ty = mentions[i].ty;
-        let pos = mentions[i].span.start;
-        let named: Vec<Mention> = mentions[..i]
-            .iter()
-            .filter(|m| !m.anaphor)
-            .cloned()
-            .collect();
-        let target = salient(&named, entities, ty, pos).or_else(|| focus(mentions, entities, ty));
-        mentions[i].entity = target;
+    // Antecedents are named mentions only (an anaphor never points at another anaphor).
+    let named: Vec<Mention> = mentions.iter().filter(|m| !m.anaphor).cloned().collect();
+    for m in mentions.iter_mut().filter(|m| m.anaphor) {
+        m.entity = salient(&named, entities, m.ty, m.span.start);
     }
     mentions.retain(|m| m.entity.is_some());
 }

@@ -2,9 +2,7 @@
 //! record per (fact, evidence). See `docs/data-model.md`.
 
 use crate::model::{Extraction, Subject, Value};
-use crate::vocab::{
-    self, article_iri, entity_iri, stable_hash, term, GEONAMES, OWL, RDF, RDFS, WD, XSD,
-};
+use crate::vocab::{article_iri, entity_iri, stable_hash, term, GEONAMES, OWL, RDF, RDFS, WD, XSD};
 use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term};
 
 fn nn(iri: &str) -> NamedNode {
@@ -194,6 +192,5 @@ pub fn quads(x: &Extraction) -> Vec<Quad> {
     }
     out.sort_by_key(|q| q.to_string());
     out.dedup();
-    let _ = vocab::ONTOLOGY_GRAPH;
     out
 }

@@ -397,16 +397,7 @@ pub fn write_extraction(
             };
             let mut ser = oxigraph::io::RdfSerializer::from_format(fmt);
             if matches!(format, ExtractFormat::Ttl) {
-                for (p, ns) in [
-                    ("kgx", crate::vocab::KGX),
-                    ("rdf", crate::vocab::RDF),
-                    ("rdfs", crate::vocab::RDFS),
-                    ("xsd", crate::vocab::XSD),
-                ] {
-                    ser = ser
-                        .with_prefix(p, ns)
-                        .map_err(|e| Error::Other(e.to_string()))?;
-                }
+                ser = crate::vocab::with_prefixes(ser).map_err(|e| Error::Other(e.to_string()))?;
             }
             let mut w = ser.for_writer(&mut *out);
             for q in &quads {

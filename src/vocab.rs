@@ -26,6 +26,22 @@ PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 PREFIX wd: <http://www.wikidata.org/entity/>
 ";
 
+/// A Turtle/TriG serializer that writes kgx's usual prefixes.
+pub fn with_prefixes(
+    mut ser: oxigraph::io::RdfSerializer,
+) -> Result<oxigraph::io::RdfSerializer, oxigraph::model::IriParseError> {
+    for (p, ns) in [
+        ("kgx", KGX),
+        ("rdf", RDF),
+        ("rdfs", RDFS),
+        ("owl", OWL),
+        ("xsd", XSD),
+    ] {
+        ser = ser.with_prefix(p, ns)?;
+    }
+    Ok(ser)
+}
+
 /// The IRI segment of an identity class.
 pub fn class_segment(ty: EntityType) -> &'static str {
     match ty.identity() {

@@ -243,17 +243,7 @@ pub fn run(kb: &Kb, sparql: &str, format: OutputFormat, out: &mut dyn Write) -> 
             };
             let mut ser = RdfSerializer::from_format(rdf);
             if rdf == RdfFormat::Turtle {
-                for (p, ns) in [
-                    ("kgx", crate::vocab::KGX),
-                    ("rdf", crate::vocab::RDF),
-                    ("rdfs", crate::vocab::RDFS),
-                    ("owl", crate::vocab::OWL),
-                    ("xsd", crate::vocab::XSD),
-                ] {
-                    ser = ser
-                        .with_prefix(p, ns)
-                        .map_err(|e| Error::Other(e.to_string()))?;
-                }
+                ser = crate::vocab::with_prefixes(ser).map_err(|e| Error::Other(e.to_string()))?;
             }
             let mut w = ser.for_writer(&mut *out);
             let mut n = 0;

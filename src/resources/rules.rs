@@ -42,7 +42,8 @@ pub const DEMONYM: &str = "Demonym";
 
 const MARK_ANY: &str = r"\x{E000}[A-Za-z]+#\d+\x{E001}";
 const CAP_WORD: &str = r"\p{Lu}[\p{Ll}\p{Lu}\p{M}]*(?:-\p{L}+|'\p{Lu}[\p{L}]*)*";
-const TITLE_WORD: &str = r"(?:(?:Mr|Mrs|Ms|Dr|St)\.|(?:\p{Lu}|\d)[\p{L}\p{M}\d]*(?:[-'][\p{L}\d]+)*)";
+const TITLE_WORD: &str =
+    r"(?:(?:Mr|Mrs|Ms|Dr|St)\.|(?:\p{Lu}|\d)[\p{L}\p{M}\d]*(?:[-'][\p{L}\d]+)*)";
 const SMALL: &str = r"(?:of|the|to|in|a|an|and|for|on|at|with|from|is|my|your|our|his|her|no|not|as|or|de|la|le|du|des|der|die|das|per|vs|versus|y|et|und)";
 
 #[derive(Debug, Deserialize)]

@@ -6,7 +6,11 @@
 set -euo pipefail
 
 need_apt=()
-if ! ls /usr/lib/llvm-*/lib/libclang*.so* >/dev/null 2>&1 && ! ldconfig -p 2>/dev/null | grep -q libclang; then
+# bindgen needs libclang itself (libclang.so / libclang-NN.so), not libclang-cpp, which a fresh
+# Debian machine may already have.
+if command -v dpkg >/dev/null 2>&1; then
+  dpkg -s libclang-dev >/dev/null 2>&1 || need_apt+=(libclang-dev)
+elif ! ls /usr/lib/llvm-*/lib/libclang.so* /usr/lib/llvm-*/lib/libclang-[0-9]*.so* >/dev/null 2>&1; then
   need_apt+=(libclang-dev)
 fi
 command -v g++ >/dev/null 2>&1 || need_apt+=(g++)

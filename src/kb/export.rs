@@ -44,7 +44,8 @@
 //!   the kept edges), the provenance of those triples and the articles it cites (title, date, …).
 //! - `csv` to stdout prints the node table, a blank line, then the edge table; with `-o PREFIX` it
 //!   writes `PREFIX.nodes.csv` and `PREFIX.edges.csv` (a trailing `.csv` is dropped from PREFIX;
-//!   when PREFIX is a directory, `nodes.csv` and `edges.csv` in it).
+//!   when PREFIX is a directory, `nodes.csv` and `edges.csv` in it; a device or pipe such as
+//!   `/dev/stdout` gets both tables in one stream, as stdout does).
 
 use crate::error::{Error, Result};
 use crate::kb::store::Kb;
@@ -1712,8 +1713,14 @@ pub fn run(kb: &Kb, args: &ExportArgs, out: &mut dyn Write) -> Result<ExportRepo
             _ => unreachable!("RDF formats are written above"),
         }
     };
+    // A device or pipe given to -o (/dev/stdout, /dev/null, a FIFO) takes csv as one stream.
+    let special = args
+        .output
+        .as_deref()
+        .and_then(|p| std::fs::metadata(p).ok())
+        .is_some_and(|m| !m.is_dir() && !m.is_file());
     match (&args.output, args.format) {
-        (Some(path), ExportFormat::Csv) => {
+        (Some(path), ExportFormat::Csv) if !special => {
             let (nodes, edges) = csv_paths(path);
             for (p, which) in [(nodes, 1), (edges, 2)] {
                 let mut w = create(&p)?;

@@ -36,6 +36,7 @@ pub fn with_prefixes(
         ("rdfs", RDFS),
         ("owl", OWL),
         ("xsd", XSD),
+        ("wd", WD),
     ] {
         ser = ser.with_prefix(p, ns)?;
     }

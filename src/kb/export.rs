@@ -49,7 +49,7 @@
 
 use crate::error::{Error, Result};
 use crate::kb::store::Kb;
-use crate::vocab::{ARTICLE, ID, KGX, ONTOLOGY_GRAPH, OWL, RDF, RDFS, WD, XSD};
+use crate::vocab::{ARTICLE, ID, KGX, ONTOLOGY_GRAPH, OWL, RDF, RDFS, WD};
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::{
     GraphName, GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Quad,
@@ -1392,18 +1392,7 @@ impl<W: Write> RdfOut<W> {
         let mut ser = RdfSerializer::from_format(rdf_format(format));
         // Turtle only: oxigraph's JSON-LD serializer writes expanded JSON-LD (no @context).
         if format == ExportFormat::Ttl {
-            for (p, ns) in [
-                ("kgx", KGX),
-                ("rdf", RDF),
-                ("rdfs", RDFS),
-                ("owl", OWL),
-                ("xsd", XSD),
-                ("wd", WD),
-            ] {
-                ser = ser
-                    .with_prefix(p, ns)
-                    .map_err(|e| Error::Other(e.to_string()))?;
-            }
+            ser = crate::vocab::with_prefixes(ser).map_err(|e| Error::Other(e.to_string()))?;
         }
         Ok(RdfOut {
             ser: ser.for_writer(w),

@@ -2,7 +2,8 @@
 # Installs what building and testing kgx needs on a fresh Debian machine, skipping what is there:
 # libclang (bindgen, for oxigraph's RocksDB), a C++ compiler, Graphviz (the DOT export's test), the
 # Rust toolchain's fmt/clippy, and the Python packages the tests use to read kgx's output back
-# (rdflib, networkx, pytest, SPARQLWrapper).
+# (rdflib, networkx, pytest, SPARQLWrapper), and the benchmark's peer and ceiling (spaCy,
+# pyoxigraph).
 set -euo pipefail
 
 need_apt=()
@@ -29,7 +30,7 @@ if command -v rustup >/dev/null 2>&1; then
 fi
 
 if [ "${KGX_SKIP_PYTHON:-0}" != "1" ]; then
-  if ! python3 -c 'import rdflib, networkx, pytest, SPARQLWrapper' >/dev/null 2>&1; then
+  if ! python3 -c 'import rdflib, networkx, pytest, SPARQLWrapper, spacy, pyoxigraph' >/dev/null 2>&1; then
     echo "setup: installing Python test packages" >&2
     python3 -m pip install --quiet --disable-pip-version-check -r "$(dirname "$0")/../tests/python/requirements.txt"
   fi

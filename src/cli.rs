@@ -34,15 +34,33 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Extract articles and store them: each article's graph is replaced (idempotent).
+    ///
+    /// Every input is read and checked first, so bad input changes nothing. Then articles are
+    /// streamed through extraction on all cores and written in batches: new articles through
+    /// oxigraph's bulk loader (added in one step at the end), articles already in the store
+    /// replaced one graph at a time. A progress bar shows on a terminal.
     Ingest {
         /// Files or directories (read recursively): .txt, .md, .html, .jsonl.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        #[command(flatten)]
+        run: RunArgs,
+        /// Memory target of the bulk loader's buffer, in MB.
+        #[arg(long, default_value_t = 256)]
+        loader_memory: usize,
+        /// No progress bar.
+        #[arg(long, short)]
+        quiet: bool,
+        /// Print the summary (counts and timings) as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Extract articles and print the facts, without touching the store.
     Extract {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        #[command(flatten)]
+        run: RunArgs,
         #[arg(long, value_enum, default_value = "tsv")]
         format: ExtractFormat,
         /// Show every piece of evidence: the rule, the matched span, and rejected candidates.
@@ -85,6 +103,26 @@ pub enum Command {
     Export(crate::kb::export::ExportArgs),
     /// Serve the store as a SPARQL 1.1 endpoint (read-only unless --writable), with a query page.
     Serve(crate::kb::serve::ServeArgs),
+    /// Write a deterministic benchmark corpus built on the development corpus and gazetteers.
+    Generate {
+        /// How many articles.
+        #[arg(long, short = 'n', default_value_t = 1000)]
+        articles: usize,
+        /// The seed: the same seed and size give the same corpus.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// A .jsonl file, or a directory for --layout txt.
+        #[arg(long, short)]
+        out: PathBuf,
+        #[arg(long, value_enum, default_value = "jsonl")]
+        layout: crate::bench::generate::Layout,
+        /// Skeleton articles: NAME.txt with NAME.gold.tsv (default: tests/corpus/dev).
+        #[arg(long)]
+        skeletons: Option<PathBuf>,
+    },
+    /// Measurements for scripts/bench.py: extraction alone, a plain regex scan, query latency.
+    #[command(subcommand)]
+    Bench(BenchCommand),
     /// Score extraction against gold files: P/R/F1 with misses and extras.
     Eval {
         /// A gold file, or a directory of NAME.gold.tsv files.
@@ -96,6 +134,55 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Extraction alone (entities, relations, provenance, quads), input read before timing.
+    Extract {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Threads (0 = one per core).
+        #[arg(long, short = 'j', default_value_t = 0)]
+        threads: usize,
+        /// Runs; the fastest counts.
+        #[arg(long, default_value_t = 1)]
+        repeat: usize,
+    },
+    /// The text-pass ceiling: one regex (capitalised word runs) over the articles, one thread.
+    Scan {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[arg(long, default_value_t = 1)]
+        repeat: usize,
+    },
+    /// p50/p95 latency of every query in queries/ on the store.
+    Queries {
+        /// Timed runs per query (after one warm-up run).
+        #[arg(long, default_value_t = 20)]
+        runs: usize,
+    },
+}
+
+/// How extraction is spread over threads.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RunArgs {
+    /// Extraction threads (0 = one per core).
+    #[arg(long, short = 'j', default_value_t = 0)]
+    pub threads: usize,
+    /// Articles handed to the threads at a time: bounds memory.
+    #[arg(long, default_value_t = 256)]
+    pub chunk: usize,
+}
+
+impl RunArgs {
+    fn options(&self) -> crate::ingest::Options {
+        crate::ingest::Options {
+            threads: self.threads,
+            chunk: self.chunk,
+            ..crate::ingest::Options::default()
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -146,41 +233,112 @@ pub fn run(cli: Cli) -> Result<()> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match &cli.command {
-        Command::Ingest { paths } => {
+        Command::Ingest {
+            paths,
+            run,
+            loader_memory,
+            quiet,
+            json,
+        } => {
             let res = resources(&cli)?;
-            let started = Instant::now();
-            // Read and extract everything first: a bad input fails before the store is touched.
-            let articles = read_articles(paths)?;
+            let files = read::input_files(paths)?;
             let kb = Kb::open(&cli.store)?;
-            let batch: Vec<(String, Vec<oxigraph::model::Quad>)> = articles
-                .iter()
-                .map(|a| (a.id.clone(), rdf::quads(&pipeline::extract(a, &res))))
-                .collect();
-            kb.set_ontology(&res.ontology.quads)?;
-            let r = kb.replace_articles(&batch)?;
-            writeln!(
-                out,
-                "ingested {} article{} ({} replaced) into {}: {} → {} quads in {:.2}s",
-                r.articles,
-                if r.articles == 1 { "" } else { "s" },
-                r.replaced,
-                cli.store.display(),
-                r.quads_before,
-                r.quads_after,
-                started.elapsed().as_secs_f64()
-            )
-            .map_err(io_err)?;
+            let opts = crate::ingest::Options {
+                progress: !quiet && !json,
+                loader_memory_mb: *loader_memory,
+                ..run.options()
+            };
+            let s = crate::ingest::ingest(&kb, &res, &files, &opts, &mut |w| {
+                eprintln!("warning: skipped {w}")
+            })?;
+            if *json {
+                let text =
+                    serde_json::to_string_pretty(&s).map_err(|e| Error::Other(e.to_string()))?;
+                writeln!(out, "{text}").map_err(io_err)?;
+            } else {
+                writeln!(
+                    out,
+                    "ingested {} article{} ({} replaced, {} quads) into {} in {:.2}s: {:.0} articles/s, {:.2} MB/s on {} thread{}",
+                    s.articles,
+                    if s.articles == 1 { "" } else { "s" },
+                    s.replaced,
+                    s.quads,
+                    cli.store.display(),
+                    s.seconds,
+                    s.articles as f64 / s.seconds.max(1e-9),
+                    s.text_bytes as f64 / 1e6 / s.seconds.max(1e-9),
+                    s.threads,
+                    if s.threads == 1 { "" } else { "s" },
+                )
+                .map_err(io_err)?;
+            }
         }
         Command::Extract {
             paths,
+            run,
             format,
             explain,
         } => {
             let res = resources(&cli)?;
-            for a in read_articles(paths)? {
-                let x = pipeline::extract(&a, &res);
-                write_extraction(&mut out, &x, *format, *explain)?;
+            let files = read::input_files(paths)?;
+            crate::ingest::check_inputs(&files, &mut |w| eprintln!("warning: skipped {w}"))?;
+            let extract = |a: crate::model::Article| pipeline::extract(&a, &res);
+            crate::ingest::par_map_articles(&files, &run.options(), &extract, &mut |chunk| {
+                for x in chunk {
+                    write_extraction(&mut out, &x, *format, *explain)?;
+                }
+                Ok(())
+            })?;
+        }
+        Command::Generate {
+            articles,
+            seed,
+            out: path,
+            layout,
+            skeletons,
+        } => {
+            let root = Resources::locate(cli.resources.as_deref())?;
+            let skeletons = skeletons
+                .clone()
+                .unwrap_or_else(|| root.join("tests/corpus/dev"));
+            let material = crate::bench::generate::Material::load(&root, &skeletons)?;
+            let gen = crate::bench::generate::Generator::new(&material, *seed, *articles);
+            let started = Instant::now();
+            let bytes = crate::bench::generate::write_corpus(&gen, *articles, *layout, path)?;
+            writeln!(
+                out,
+                "generated {articles} articles ({:.1} MB of text, seed {seed}) into {} in {:.1}s",
+                bytes as f64 / 1e6,
+                path.display(),
+                started.elapsed().as_secs_f64()
+            )
+            .map_err(io_err)?;
+        }
+        Command::Bench(b) => {
+            let json = match b {
+                BenchCommand::Extract {
+                    paths,
+                    threads,
+                    repeat,
+                } => serde_json::to_value(crate::bench::extract(
+                    &resources(&cli)?,
+                    paths,
+                    *threads,
+                    *repeat,
+                )?),
+                BenchCommand::Scan { paths, repeat } => {
+                    serde_json::to_value(crate::bench::scan(paths, *repeat)?)
+                }
+                BenchCommand::Queries { runs } => {
+                    let root = Resources::locate(cli.resources.as_deref())?;
+                    let kb = Kb::open_existing(&cli.store)?;
+                    serde_json::to_value(crate::bench::queries(&kb, &root.join("queries"), *runs)?)
+                }
             }
+            .map_err(|e| Error::Other(e.to_string()))?;
+            let text =
+                serde_json::to_string_pretty(&json).map_err(|e| Error::Other(e.to_string()))?;
+            writeln!(out, "{text}").map_err(io_err)?;
         }
         Command::Query {
             query: q,

@@ -5,11 +5,13 @@
 //! read-only [`resources`]; the [`kb`] side stores the quads and answers questions. See
 //! ARCHITECTURE.md.
 
+pub mod bench;
 pub mod check;
 pub mod cli;
 pub mod error;
 pub mod eval;
 pub mod extract;
+pub mod ingest;
 pub mod kb;
 pub mod model;
 pub mod pipeline;

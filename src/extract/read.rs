@@ -16,33 +16,153 @@ pub struct ReadOutcome {
     pub warnings: Vec<Error>,
 }
 
-/// Reads every path: files directly, directories recursively.
+/// Reads every path: files directly, directories recursively. Holds every article in memory:
+/// for large inputs use [`input_files`] and [`for_each_article`], which stream.
 pub fn read_paths(paths: &[PathBuf]) -> Result<ReadOutcome> {
     let mut out = ReadOutcome::default();
+    let mut ids = IdCheck::default();
+    let files = input_files(paths)?;
+    let mut articles = Vec::new();
+    for_each_article(&files, &mut |w| out.warnings.push(w), &mut |a| {
+        ids.check(&a)?;
+        articles.push(a);
+        Ok(())
+    })?;
+    out.articles = articles;
+    Ok(out)
+}
+
+/// One input file, and whether it was named directly (a bad one is an error) or found in a
+/// directory (a bad one is skipped with a warning).
+#[derive(Debug, Clone)]
+pub struct InputFile {
+    pub path: PathBuf,
+    pub in_dir: bool,
+    pub bytes: u64,
+}
+
+/// The files the paths name, in order: each file itself, directories walked recursively.
+pub fn input_files(paths: &[PathBuf]) -> Result<Vec<InputFile>> {
+    let mut out = Vec::new();
     for path in paths {
         let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
         if meta.is_dir() {
             for file in walk(path)? {
-                match read_file(&file) {
-                    Ok(mut articles) => out.articles.append(&mut articles),
-                    Err(e @ (Error::NotText { .. } | Error::Empty { .. })) => out.warnings.push(e),
-                    Err(e) => return Err(e),
-                }
+                let bytes = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+                out.push(InputFile {
+                    path: file,
+                    in_dir: true,
+                    bytes,
+                });
             }
         } else {
-            out.articles.append(&mut read_file(path)?);
+            out.push(InputFile {
+                path: path.clone(),
+                in_dir: false,
+                bytes: meta.len(),
+            });
         }
     }
-    let mut seen = std::collections::HashMap::new();
-    for a in &out.articles {
-        if let Some(prev) = seen.insert(a.id.clone(), a.source.clone()) {
+    Ok(out)
+}
+
+/// Streams the articles of `files` in order into `f`, one at a time: a JSON Lines file is read
+/// line by line, so memory does not grow with the input. A file found in a directory that is
+/// not text or is empty goes to `warn`; any other error stops the stream.
+pub fn for_each_article(
+    files: &[InputFile],
+    warn: &mut dyn FnMut(Error),
+    f: &mut dyn FnMut(Article) -> Result<()>,
+) -> Result<()> {
+    for file in files {
+        let result = if is_jsonl(&file.path) {
+            stream_jsonl(&file.path, f)
+        } else {
+            read_file(&file.path).and_then(|articles| articles.into_iter().try_for_each(&mut *f))
+        };
+        match result {
+            Err(e @ (Error::NotText { .. } | Error::Empty { .. })) if file.in_dir => warn(e),
+            other => other?,
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a second article with an id already seen (ids name the article graphs).
+#[derive(Debug, Default)]
+pub struct IdCheck {
+    seen: std::collections::HashMap<String, String>,
+}
+
+impl IdCheck {
+    pub fn check(&mut self, a: &Article) -> Result<()> {
+        if let Some(prev) = self.seen.insert(a.id.clone(), a.source.clone()) {
             return Err(Error::Other(format!(
                 "{}: article id `{}` is also the id of {prev}; give one of them another id",
                 a.source, a.id
             )));
         }
+        Ok(())
     }
-    Ok(out)
+
+    pub fn len(&self) -> usize {
+        self.seen.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.seen.is_empty()
+    }
+}
+
+fn is_jsonl(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("jsonl") || e.eq_ignore_ascii_case("ndjson"))
+}
+
+/// JSON Lines, streamed: each line is checked (text, UTF-8) and parsed on its own.
+fn stream_jsonl(path: &Path, f: &mut dyn FnMut(Article) -> Result<()>) -> Result<()> {
+    use std::io::BufRead;
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut reader = std::io::BufReader::with_capacity(1 << 16, file);
+    let mut buf = Vec::new();
+    let (mut offset, mut line_no, mut count) = (0usize, 0usize, 0usize);
+    loop {
+        buf.clear();
+        let n = reader
+            .read_until(b'\n', &mut buf)
+            .map_err(|e| Error::io(path, e))?;
+        if n == 0 {
+            break;
+        }
+        line_no += 1;
+        if let Some(at) = buf.iter().position(|&b| b == 0) {
+            return Err(Error::NotText {
+                path: path.to_path_buf(),
+                offset: offset + at,
+            });
+        }
+        let line = std::str::from_utf8(&buf).map_err(|e| Error::NotText {
+            path: path.to_path_buf(),
+            offset: offset + e.valid_up_to(),
+        })?;
+        let line = if line_no == 1 {
+            line.trim_start_matches('\u{feff}')
+        } else {
+            line
+        };
+        offset += n;
+        if let Some(a) = jsonl_article(path, line_no, line)? {
+            count += 1;
+            f(a)?;
+        }
+    }
+    if count == 0 {
+        return Err(Error::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(())
 }
 
 /// All regular files below `dir`, sorted, skipping hidden files and directories.
@@ -331,49 +451,7 @@ struct JsonArticle {
 pub fn read_jsonl(path: &Path, text: &str) -> Result<Vec<Article>> {
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
-        let line_no = i + 1;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let err = |message: String| Error::Input {
-            path: path.to_path_buf(),
-            line: line_no,
-            message,
-        };
-        let ja: JsonArticle =
-            serde_json::from_str(line).map_err(|e| err(format!("malformed JSON: {e}")))?;
-        let body = ja
-            .text
-            .or(ja.body)
-            .filter(|t| !t.trim().is_empty())
-            .ok_or_else(|| err("the article has no `text`".into()))?;
-        let title = ja.title.unwrap_or_default();
-        let id = match ja.id {
-            Some(serde_json::Value::String(s)) => slug(&s),
-            Some(serde_json::Value::Number(n)) => slug(&n.to_string()),
-            _ if !title.is_empty() => slug(&title),
-            _ => format!(
-                "{}-{line_no}",
-                slug(path.file_stem().and_then(|s| s.to_str()).unwrap_or("line"))
-            ),
-        };
-        let date = match ja.date {
-            Some(d) => {
-                Some(parse_date(&d).ok_or_else(|| err(format!("cannot read the date `{d}`")))?)
-            }
-            None => None,
-        };
-        let paras = drop_boilerplate(paragraphs(&body.replace("\r\n", "\n")));
-        out.push(Article {
-            id,
-            title,
-            date,
-            url: ja.url,
-            author: ja.author,
-            publication: ja.publication,
-            body: paras.join("\n\n"),
-            source: format!("{}:{line_no}", path.display()),
-        });
+        out.extend(jsonl_article(path, i + 1, line)?);
     }
     if out.is_empty() {
         return Err(Error::Empty {
@@ -381,6 +459,50 @@ pub fn read_jsonl(path: &Path, text: &str) -> Result<Vec<Article>> {
         });
     }
     Ok(out)
+}
+
+/// One JSON Lines line: `None` when it is blank.
+fn jsonl_article(path: &Path, line_no: usize, line: &str) -> Result<Option<Article>> {
+    if line.trim().is_empty() {
+        return Ok(None);
+    }
+    let err = |message: String| Error::Input {
+        path: path.to_path_buf(),
+        line: line_no,
+        message,
+    };
+    let ja: JsonArticle =
+        serde_json::from_str(line).map_err(|e| err(format!("malformed JSON: {e}")))?;
+    let body = ja
+        .text
+        .or(ja.body)
+        .filter(|t| !t.trim().is_empty())
+        .ok_or_else(|| err("the article has no `text`".into()))?;
+    let title = ja.title.unwrap_or_default();
+    let id = match ja.id {
+        Some(serde_json::Value::String(s)) => slug(&s),
+        Some(serde_json::Value::Number(n)) => slug(&n.to_string()),
+        _ if !title.is_empty() => slug(&title),
+        _ => format!(
+            "{}-{line_no}",
+            slug(path.file_stem().and_then(|s| s.to_str()).unwrap_or("line"))
+        ),
+    };
+    let date = match ja.date {
+        Some(d) => Some(parse_date(&d).ok_or_else(|| err(format!("cannot read the date `{d}`")))?),
+        None => None,
+    };
+    let paras = drop_boilerplate(paragraphs(&body.replace("\r\n", "\n")));
+    Ok(Some(Article {
+        id,
+        title,
+        date,
+        url: ja.url,
+        author: ja.author,
+        publication: ja.publication,
+        body: paras.join("\n\n"),
+        source: format!("{}:{line_no}", path.display()),
+    }))
 }
 
 const MONTHS: [&str; 12] = [

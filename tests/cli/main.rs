@@ -494,6 +494,22 @@ fn bad_inputs_fail_cleanly_and_leave_the_store() {
         b"{\"id\":\"a\",\"title\":\"T\",\"text\":\"Fine.\"}\n{\"id\":\"b\",\"text\":\n",
     );
     fails_cleanly(p, &["ingest", &jl], "bad.jsonl:2: malformed JSON");
+    // A bad line far into a long file, after many chunks' worth of good articles: input is
+    // checked before anything is written, so nothing of the good lines lands either.
+    let mut late = Vec::new();
+    for i in 0..40 {
+        late.extend(
+            format!("{{\"id\":\"a{i}\",\"title\":\"Film {i}\",\"text\":\"Kazakh director Assel Aushakimova made Film {i}.\"}}\n")
+                .as_bytes(),
+        );
+    }
+    late.extend(b"{\"id\":\"z\",\"text\":\"a\x00b\"}\n");
+    let late = w("late.jsonl", &late);
+    fails_cleanly(
+        p,
+        &["ingest", "--chunk", "4", &late],
+        "late.jsonl: not a text file",
+    );
     fails_cleanly(
         p,
         &["query", "SELECT ?x WHERE { ?x ?y }"],
@@ -581,4 +597,105 @@ fn a_locked_store_is_reported_and_untouched() {
     assert_eq!(held.len().unwrap() as u64, before);
     drop(held);
     assert_eq!(quads(d.path()), before);
+}
+
+/// A generated corpus streams through parallel ingest: counts add up, the same seed gives the
+/// same bytes, a second ingest replaces every article and leaves the store as it was, and a
+/// one-thread ingest of the same corpus gives exactly the same quads as the all-cores one.
+#[test]
+fn generated_corpus_streams_through_parallel_ingest() {
+    let d = tmp();
+    let p = d.path();
+    let corpus = p.join("gen.jsonl");
+    let c = corpus.to_str().unwrap();
+    ok(kgx(p, &["generate", "-n", "40", "--seed", "3", "--out", c]));
+    let again = p.join("again.jsonl");
+    ok(kgx(
+        p,
+        &[
+            "generate",
+            "-n",
+            "40",
+            "--seed",
+            "3",
+            "--out",
+            again.to_str().unwrap(),
+        ],
+    ));
+    assert_eq!(
+        std::fs::read(&corpus).unwrap(),
+        std::fs::read(&again).unwrap()
+    );
+
+    let summary = |o: String| -> serde_json::Value { serde_json::from_str(&o).unwrap() };
+    let s = summary(ok(kgx(p, &["ingest", "--json", "--chunk", "7", c])));
+    assert_eq!(s["articles"], 40);
+    assert_eq!(s["replaced"], 0);
+    assert!(s["quads"].as_u64().unwrap() > 40 * 50, "{s}");
+    let after_first = quads(p);
+    let stats: serde_json::Value = serde_json::from_str(&ok(kgx(p, &["stats", "--json"]))).unwrap();
+    assert_eq!(stats["articles"], 40);
+
+    let s = summary(ok(kgx(p, &["ingest", "--json", c])));
+    assert_eq!(s["replaced"], 40);
+    assert_eq!(quads(p), after_first);
+
+    // One thread, chunks of one: the same store contents.
+    let one = p.join("one");
+    std::fs::create_dir(&one).unwrap();
+    ok(kgx(
+        &one,
+        &["ingest", "-q", "--threads", "1", "--chunk", "1", c],
+    ));
+    // The article graphs (the ontology graph's blank nodes are relabelled on every load).
+    let dump = |dir: &Path| {
+        let mut lines: Vec<String> = ok(kgx(dir, &["export", "--format", "nq"]))
+            .lines()
+            .filter(|l| !l.ends_with("<https://w3id.org/kgx/graph/ontology> ."))
+            .map(String::from)
+            .collect();
+        lines.sort();
+        lines
+    };
+    let (all_cores, one_thread) = (dump(p), dump(&one));
+    assert!(all_cores.len() > 40 * 50);
+    let one_set: std::collections::HashSet<&String> = one_thread.iter().collect();
+    let differ: Vec<_> = all_cores
+        .iter()
+        .filter(|l| !one_set.contains(l))
+        .take(3)
+        .collect();
+    assert!(
+        all_cores.len() == one_thread.len() && differ.is_empty(),
+        "{} vs {} quads; e.g. {differ:?}",
+        all_cores.len(),
+        one_thread.len()
+    );
+}
+
+/// The benchmark's in-process measurements run and report sane figures.
+#[test]
+fn bench_measurements_run() {
+    let d = tmp();
+    let p = d.path();
+    let corpus = p.join("gen.jsonl");
+    let c = corpus.to_str().unwrap();
+    ok(kgx(p, &["generate", "-n", "5", "--out", c]));
+    let x: serde_json::Value =
+        serde_json::from_str(&ok(kgx(p, &["bench", "extract", c, "--threads", "1"]))).unwrap();
+    assert_eq!(x["articles"], 5);
+    assert!(x["quads"].as_u64().unwrap() > 0 && x["seconds"].as_f64().unwrap() > 0.0);
+    let s: serde_json::Value = serde_json::from_str(&ok(kgx(p, &["bench", "scan", c]))).unwrap();
+    assert!(s["matches"].as_u64().unwrap() > 5);
+    ok(kgx(p, &["ingest", "-q", seed().to_str().unwrap()]));
+    let q: serde_json::Value =
+        serde_json::from_str(&ok(kgx(p, &["bench", "queries", "--runs", "2"]))).unwrap();
+    let q = q.as_array().unwrap();
+    assert_eq!(
+        q.len(),
+        std::fs::read_dir(root().join("queries")).unwrap().count()
+    );
+    assert!(q
+        .iter()
+        .any(|r| r["query"] == "premiere-chain" && r["rows"] == 1));
 }

@@ -1,0 +1,206 @@
+//! Benchmarks: the corpus generator, and the in-process measurements `scripts/bench.py` drives
+//! (extraction alone, the plain regex scan that bounds a text pass, query latency).
+//! Timings exclude process start and resource loading; input is read before the clock starts.
+
+pub mod generate;
+
+use crate::error::{Error, Result};
+use crate::extract::{rdf, read};
+use crate::kb::query::{self, OutputFormat};
+use crate::kb::store::Kb;
+use crate::model::Article;
+use crate::pipeline;
+use crate::resources::Resources;
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// What extraction alone did, and how fast.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ExtractBench {
+    pub articles: usize,
+    pub text_bytes: u64,
+    pub threads: usize,
+    pub seconds: f64,
+    pub articles_per_s: f64,
+    pub mb_per_s: f64,
+    pub articles_per_s_per_thread: f64,
+    pub mb_per_s_per_thread: f64,
+    pub entities: usize,
+    pub facts: usize,
+    pub quads: usize,
+}
+
+fn load_articles(paths: &[PathBuf]) -> Result<Vec<Article>> {
+    let outcome = read::read_paths(paths)?;
+    if outcome.articles.is_empty() {
+        return Err(Error::Other("no articles found in the given paths".into()));
+    }
+    Ok(outcome.articles)
+}
+
+fn text_bytes(articles: &[Article]) -> u64 {
+    articles
+        .iter()
+        .map(|a| (a.title.len() + a.body.len()) as u64)
+        .sum()
+}
+
+/// Extraction alone (entities, relations, provenance, and the RDF quads), `repeat` times over
+/// the articles, on `threads` threads (0 = one per core); the best run counts.
+pub fn extract(
+    res: &Resources,
+    paths: &[PathBuf],
+    threads: usize,
+    repeat: usize,
+) -> Result<ExtractBench> {
+    let articles = load_articles(paths)?;
+    let threads = crate::ingest::thread_count(threads);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::Other(e.to_string()))?;
+    let mut best = f64::INFINITY;
+    let mut counts = (0, 0, 0);
+    for _ in 0..repeat.max(1) {
+        let t = Instant::now();
+        counts = pool.install(|| {
+            articles
+                .par_iter()
+                .map(|a| {
+                    let x = pipeline::extract(a, res);
+                    (x.entities.len(), x.facts.len(), rdf::quads(&x).len())
+                })
+                .reduce(|| (0, 0, 0), |a, b| (a.0 + b.0, a.1 + b.1, a.2 + b.2))
+        });
+        best = best.min(t.elapsed().as_secs_f64());
+    }
+    let bytes = text_bytes(&articles);
+    let n = articles.len() as f64;
+    let mb = bytes as f64 / 1e6;
+    Ok(ExtractBench {
+        articles: articles.len(),
+        text_bytes: bytes,
+        threads,
+        seconds: best,
+        articles_per_s: n / best,
+        mb_per_s: mb / best,
+        articles_per_s_per_thread: n / best / threads as f64,
+        mb_per_s_per_thread: mb / best / threads as f64,
+        entities: counts.0,
+        facts: counts.1,
+        quads: counts.2,
+    })
+}
+
+/// The text-pass ceiling: one regex over every article on one thread.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ScanBench {
+    pub articles: usize,
+    pub text_bytes: u64,
+    pub pattern: String,
+    pub matches: usize,
+    pub seconds: f64,
+    pub mb_per_s: f64,
+    pub articles_per_s: f64,
+}
+
+/// Capitalised word sequences: the cheapest pass that finds name candidates.
+pub const SCAN_PATTERN: &str = r"\p{Lu}\p{Ll}+(?:[ \-]\p{Lu}\p{Ll}+)*";
+
+pub fn scan(paths: &[PathBuf], repeat: usize) -> Result<ScanBench> {
+    let articles = load_articles(paths)?;
+    let re = regex::Regex::new(SCAN_PATTERN).map_err(|e| Error::Other(e.to_string()))?;
+    let mut best = f64::INFINITY;
+    let mut matches = 0;
+    for _ in 0..repeat.max(1) {
+        let t = Instant::now();
+        matches = articles
+            .iter()
+            .map(|a| re.find_iter(&a.title).count() + re.find_iter(&a.body).count())
+            .sum();
+        best = best.min(t.elapsed().as_secs_f64());
+    }
+    let bytes = text_bytes(&articles);
+    Ok(ScanBench {
+        articles: articles.len(),
+        text_bytes: bytes,
+        pattern: SCAN_PATTERN.into(),
+        matches,
+        seconds: best,
+        mb_per_s: bytes as f64 / 1e6 / best,
+        articles_per_s: articles.len() as f64 / best,
+    })
+}
+
+/// Latency of one bundled query.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct QueryBench {
+    pub query: String,
+    pub rows: usize,
+    pub runs: usize,
+    pub p50_ms: f64,
+    pub p95_ms: f64,
+    pub max_ms: f64,
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let rank = (p * (sorted.len() - 1) as f64).round() as usize;
+    sorted[rank.min(sorted.len() - 1)]
+}
+
+/// Runs every query of `queries_dir` `runs` times (after one warm-up run), results written as
+/// TSV to nowhere, and reports p50/p95 wall time.
+pub fn queries(kb: &Kb, queries_dir: &Path, runs: usize) -> Result<Vec<QueryBench>> {
+    let mut out = Vec::new();
+    for (name, _) in query::list(queries_dir)? {
+        let text = query::resolve(&name, queries_dir)?;
+        let mut sink = std::io::sink();
+        let rows = query::run(kb, &text.text, OutputFormat::Tsv, &mut sink)?;
+        let mut times = Vec::with_capacity(runs);
+        for _ in 0..runs.max(1) {
+            let t = Instant::now();
+            query::run(kb, &text.text, OutputFormat::Tsv, &mut sink)?;
+            times.push(t.elapsed().as_secs_f64() * 1e3);
+        }
+        times.sort_by(f64::total_cmp);
+        out.push(QueryBench {
+            query: name,
+            rows,
+            runs: times.len(),
+            p50_ms: percentile(&times, 0.5),
+            p95_ms: percentile(&times, 0.95),
+            max_ms: times.last().copied().unwrap_or(0.0),
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles() {
+        let v: Vec<f64> = (1..=100).map(f64::from).collect();
+        assert_eq!(percentile(&v, 0.5), 51.0);
+        assert_eq!(percentile(&v, 0.95), 95.0);
+        assert_eq!(percentile(&[], 0.5), 0.0);
+    }
+
+    #[test]
+    fn scan_counts_capitalised_sequences() {
+        let re = regex::Regex::new(SCAN_PATTERN).unwrap();
+        let found: Vec<&str> = re
+            .find_iter("Assel Aushakimova took Welcome to the USA to AFI Fest in Los Angeles.")
+            .map(|m| m.as_str())
+            .collect();
+        assert_eq!(
+            found,
+            ["Assel Aushakimova", "Welcome", "Fest", "Los Angeles"]
+        );
+    }
+}

@@ -72,6 +72,8 @@ def year_of(s):
 def norm_object(rel, o):
     if rel == "publication date":
         return year_of(o) or fold(o)
+    if rel == "genre":  # Wikidata labels some genres "drama film", others "comedy horror"
+        return re.sub(r" (?:film|movie)$", "", fold(o))
     return fold(o)
 
 

@@ -2,23 +2,31 @@
 """Runs kgx over the Text2KGBench movie sentences and scores it the way the benchmark does.
 
 Text2KGBench (Mihindukulasooriya et al., ISWC 2023; data CC BY 4.0) gives sentences with the
-Wikidata triples they state, in a 15-relation movie ontology. This harness:
+Wikidata triples they state, in a 15-relation movie ontology. This harness (docs/text2kgbench.md):
 
-1. writes every distinct sentence as one article (JSON Lines, no title) and runs
-   `kgx extract --format jsonl` over them;
-2. maps kgx properties to the benchmark's relations (`directed` inverted to `director`,
-   `actedIn` to `cast member`, `year` to `publication date`, ...); kgx facts with no counterpart
-   are not output, so every output triple is in the ontology;
-3. scores per sentence and averages over sentences (the benchmark's macro P/R/F1; a sentence
-   with no output has precision 0), and reports micro scores too, ontology conformance (share of
-   output triples whose relation is in the ontology) and subject / relation / object
-   hallucination (share of output triples whose subject / object does not occur in the sentence,
-   after case and punctuation folding, or whose relation is not in the ontology).
+1. groups the gold triples by sentence (as the benchmark's test files do), writes every distinct
+   sentence as one article (JSON Lines, no title) and runs `kgx extract --format jsonl`;
+2. maps kgx properties to the benchmark's relations (`directed` inverted to `director`, `actedIn`
+   to `cast member`, `year` to `publication date`, ...; see MAPPING). Only facts whose film side is
+   a Film/CreativeWork map; `production company` needs an Organization; a `country of origin`
+   is output only when the evidence names the country (not from a demonym, unless
+   --demonym-countries). Every output triple is therefore in the ontology;
+3. scores each sentence and averages (macro; an empty output scores 0, as in the benchmark), and
+   pools (micro). Following the benchmark's protocol, precision counts only the output triples
+   whose relation is among the sentence's gold relations (the gold lists one or two of the facts a
+   sentence states); the unfiltered figures are printed too;
+4. reports ontology conformance (share of output triples whose relation is one of the ontology's
+   15) and subject / relation / object hallucination (share of output triples whose subject /
+   object, stemmed and without spaces, is not in the stemmed sentence nor an ontology concept
+   label; needs NLTK for the stemmer), plus a word-folded variant of the check.
 
-Names match after folding case, diacritics and punctuation; a `publication date` matches on its
-year (kgx extracts years). Usage:
+Names match after folding case, diacritics, punctuation and a leading "the"; a publication date
+matches on its year (kgx extracts years); a genre without a trailing "film". The benchmark itself
+compares case- and space-normalised strings: that stricter figure is printed as "exact labels".
+Usage:
 
     python3 scripts/text2kgbench.py [--split validation|train] [--bench DIR] [--kgx BIN] [--json]
+                                    [--dump FILE] [--limit N] [--demonym-countries]
 """
 import argparse
 import json

@@ -103,6 +103,9 @@ pub enum Command {
     Export(crate::kb::export::ExportArgs),
     /// Serve the store as a SPARQL 1.1 endpoint (read-only unless --writable), with a query page.
     Serve(crate::kb::serve::ServeArgs),
+    /// Cross-article identity: the merges and separations ingest decided, and undoing a merge.
+    #[command(subcommand)]
+    Identity(IdentityCommand),
     /// Write a deterministic benchmark corpus built on the development corpus and gazetteers.
     Generate {
         /// How many articles.
@@ -133,6 +136,21 @@ pub enum Command {
         paths: Vec<PathBuf>,
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IdentityCommand {
+    /// Every decision: spelling variants merged into a known node, same-title films kept apart.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Undo a merge: the entity gets its own node back in every article that merged it, and
+    /// later ingests keep the two apart.
+    Split {
+        /// The label as the article wrote it ("Ruslan Aliev"), or the IRI it was extracted as.
+        name: String,
     },
 }
 
@@ -289,6 +307,49 @@ pub fn run(cli: Cli) -> Result<()> {
                 }
                 Ok(())
             })?;
+        }
+        Command::Identity(IdentityCommand::List { json }) => {
+            let kb = Kb::open_existing(&cli.store)?;
+            let ds = crate::identity::decisions(&kb)?;
+            if *json {
+                let text =
+                    serde_json::to_string_pretty(&ds).map_err(|e| Error::Other(e.to_string()))?;
+                writeln!(out, "{text}").map_err(io_err)?;
+            } else if ds.is_empty() {
+                writeln!(
+                    out,
+                    "no identity decisions: every entity is its own spelling's node"
+                )
+                .map_err(io_err)?;
+            }
+            for d in ds.iter().filter(|_| !*json) {
+                writeln!(
+                    out,
+                    "{}\t{}\t{}\t{} → {}\t{}",
+                    d.article,
+                    d.decision,
+                    d.label,
+                    crate::kb::query::short(
+                        &oxigraph::model::NamedNode::new_unchecked(d.extracted.as_str()).into()
+                    ),
+                    crate::kb::query::short(
+                        &oxigraph::model::NamedNode::new_unchecked(d.resolved.as_str()).into()
+                    ),
+                    d.reason
+                )
+                .map_err(io_err)?;
+            }
+        }
+        Command::Identity(IdentityCommand::Split { name }) => {
+            let kb = Kb::open_existing(&cli.store)?;
+            for d in crate::identity::split(&kb, name)? {
+                writeln!(
+                    out,
+                    "split: in {}, “{}” is {} again (kept apart from {})",
+                    d.article, d.label, d.extracted, d.resolved
+                )
+                .map_err(io_err)?;
+            }
         }
         Command::Generate {
             articles,

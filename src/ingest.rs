@@ -61,6 +61,8 @@ pub struct Summary {
     pub text_bytes: u64,
     /// Quads written for the articles (the ontology graph not included).
     pub quads: u64,
+    /// Entities resolved to another node than their own spelling's (variants, same titles).
+    pub merged: usize,
     pub threads: usize,
     /// Wall time of the whole ingest.
     pub seconds: f64,
@@ -76,6 +78,7 @@ pub struct Summary {
 struct Done {
     id: String,
     quads: Vec<Quad>,
+    notes: Vec<crate::identity::Note>,
     cpu: Duration,
     bytes: u64,
 }
@@ -184,15 +187,17 @@ pub fn ingest(
     };
     kb.set_ontology(&res.ontology.quads)?;
     let existing: HashSet<String> = kb.articles()?.into_iter().collect();
+    let identity = crate::identity::Index::load(kb)?;
 
     let bar = progress_bar(total, opts.progress);
     let extract = |a: Article| {
         let t = Instant::now();
         let bytes = (a.title.len() + a.body.len()) as u64;
-        let quads = rdf::quads(&pipeline::extract(&a, res));
+        let x = pipeline::extract(&a, res);
         Done {
             id: a.id,
-            quads,
+            quads: rdf::quads(&x),
+            notes: crate::identity::notes(&x),
             cpu: t.elapsed(),
             bytes,
         }
@@ -206,6 +211,7 @@ pub fn ingest(
         kb,
         rx: Some(rx),
         existing: &existing,
+        identity,
         pending: Vec::new().into_iter(),
         summary: &mut summary,
         waited: Duration::ZERO,
@@ -262,6 +268,7 @@ struct Feed<'a> {
     kb: &'a Kb,
     rx: Option<Receiver<Vec<Done>>>,
     existing: &'a HashSet<String>,
+    identity: crate::identity::Index,
     pending: std::vec::IntoIter<Quad>,
     summary: &'a mut Summary,
     waited: Duration,
@@ -270,11 +277,15 @@ struct Feed<'a> {
 }
 
 impl Feed<'_> {
-    /// Takes one chunk: replaced articles go to a transaction, the rest become pending quads.
+    /// Takes one chunk: identities are resolved against the store and the articles before (in
+    /// input order); replaced articles go to a transaction, the rest become pending quads.
     fn take(&mut self, chunk: Vec<Done>) -> Result<()> {
         let mut fresh = Vec::new();
         let mut replaced = Vec::new();
-        for d in chunk {
+        for mut d in chunk {
+            let resolution = self.identity.resolve(&d.id, &d.notes);
+            self.summary.merged += resolution.map.len();
+            d.quads = crate::identity::apply(std::mem::take(&mut d.quads), &resolution);
             let s = &mut *self.summary;
             s.articles += 1;
             s.text_bytes += d.bytes;

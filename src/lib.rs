@@ -11,6 +11,7 @@ pub mod cli;
 pub mod error;
 pub mod eval;
 pub mod extract;
+pub mod identity;
 pub mod ingest;
 pub mod kb;
 pub mod model;

@@ -699,3 +699,84 @@ fn bench_measurements_run() {
         .iter()
         .any(|r| r["query"] == "premiere-chain" && r["rows"] == 1));
 }
+
+/// Identity across articles: one director under two spellings is one node with both names;
+/// two films with the same title and different years are two nodes; the decisions are listed
+/// with their reasons, a merge can be split, and later ingests keep the split.
+#[test]
+fn identity_merges_variants_and_keeps_same_titles_apart() {
+    let d = tmp();
+    let p = d.path();
+    let a = p.join("a.txt");
+    std::fs::write(
+        &a,
+        "Ruslan Aliyev returns with a new drama\n\n12 March 2021\n\n\
+         Azerbaijani director Ruslan Aliyev has finished shooting his second feature in Baku.\n\n\
+         Beginning (2020), the debut feature by Georgian director Dea Kulumbegashvili, premiered \
+         at the Toronto International Film Festival.\n",
+    )
+    .unwrap();
+    let b = p.join("b.txt");
+    std::fs::write(
+        &b,
+        "Baku retrospective honours Soviet classics\n\n3 May 2022\n\n\
+         The festival opens with Beginning (1970), directed by Gleb Panfilov. Azerbaijani \
+         director Ruslan Aliev will introduce the screening.\n",
+    )
+    .unwrap();
+    ok(kgx(
+        p,
+        &["ingest", "-q", a.to_str().unwrap(), b.to_str().unwrap()],
+    ));
+    let people = |p: &Path| {
+        let rows = query_json(
+            p,
+            "SELECT DISTINCT ?x WHERE { ?x a <https://w3id.org/kgx/ontology#Person> ; \
+             <http://www.w3.org/2000/01/rdf-schema#label>|<https://w3id.org/kgx/ontology#alias> ?n \
+             FILTER(CONTAINS(?n, 'Ali')) }",
+            &[],
+        );
+        rows.len()
+    };
+    assert_eq!(people(p), 1, "Aliyev and Aliev are one node");
+    let names = query_json(
+        p,
+        "SELECT ?n WHERE { <https://w3id.org/kgx/id/person/ruslan-aliyev> \
+         <http://www.w3.org/2000/01/rdf-schema#label>|<https://w3id.org/kgx/ontology#alias> ?n }",
+        &[],
+    );
+    let names: Vec<&str> = names.iter().filter_map(|r| r["n"].as_str()).collect();
+    assert!(
+        names.contains(&"Ruslan Aliyev") && names.contains(&"Ruslan Aliev"),
+        "{names:?}"
+    );
+    let films = query_json(
+        p,
+        "SELECT DISTINCT ?f ?y WHERE { ?f a <https://w3id.org/kgx/ontology#Film> ; \
+         <https://w3id.org/kgx/ontology#year> ?y }",
+        &[],
+    );
+    assert_eq!(films.len(), 2, "two films called Beginning: {films:?}");
+
+    let list = ok(kgx(p, &["identity", "list"]));
+    assert!(
+        list.contains("merged\tRuslan Aliev") && list.contains("spelling variant"),
+        "{list}"
+    );
+    assert!(
+        list.contains("kept apart\tBeginning") && list.contains("year 1970 vs 2020"),
+        "{list}"
+    );
+
+    let split = ok(kgx(p, &["identity", "split", "Ruslan Aliev"]));
+    assert!(split.contains("split: in b"), "{split}");
+    assert_eq!(people(p), 2, "split gives Aliev his own node back");
+    ok(kgx(
+        p,
+        &["ingest", "-q", a.to_str().unwrap(), b.to_str().unwrap()],
+    ));
+    assert_eq!(people(p), 2, "a later ingest keeps the split");
+    assert!(ok(kgx(p, &["identity", "list"])).contains("a user split the two"));
+    let o = kgx(p, &["identity", "split", "Nobody"]);
+    assert!(!o.status.success() && stderr(&o).contains("no merge of `Nobody`"));
+}

@@ -2,6 +2,7 @@
 //! values; none of them sees the store.
 
 pub mod entity;
+pub mod event;
 pub mod html;
 pub mod mention;
 pub mod rdf;

@@ -1,6 +1,7 @@
 //! RDF: an extraction → quads in the article's named graph, with one `rdf:Statement` provenance
 //! record per (fact, evidence). See `docs/data-model.md`.
 
+use crate::extract::event;
 use crate::model::{Extraction, Subject, Value};
 use crate::vocab::{article_iri, entity_iri, stable_hash, term, GEONAMES, OWL, RDF, RDFS, WD, XSD};
 use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term};
@@ -118,6 +119,7 @@ pub fn quads(x: &Extraction) -> Vec<Quad> {
 
     // Facts and their provenance.
     let chars = Chars::new(&x.text);
+    let mut statements: Vec<(NamedNode, String, Term, crate::model::Evidence)> = Vec::new();
     for f in &x.facts {
         let s = match f.subject {
             Subject::Article => article.clone(),
@@ -132,62 +134,91 @@ pub fn quads(x: &Extraction) -> Vec<Quad> {
         };
         add(s.clone(), &p, o.clone());
         for ev in &f.evidence {
-            let key = format!(
-                "{s}|{p}|{o}|{:?}|{}|{}",
-                ev.sentence, ev.span.start, ev.rule
-            );
-            let st = nn(&format!(
-                "{}/fact/{:016x}",
-                article.as_str(),
-                stable_hash(&key)
+            statements.push((s.clone(), p.clone(), o.clone(), ev.clone()));
+        }
+    }
+
+    // Events: the n-ary premiere and award nodes; their type triple carries the provenance of
+    // the edge each was built from.
+    for ev in event::events(x) {
+        let node = nn(&ev.iri);
+        let class = term(ev.class);
+        add(node.clone(), &format!("{RDF}type"), nn(&class).into());
+        for (p, d) in &ev.details {
+            let o: Term = match d {
+                event::Detail::Entity(e) => entity_node(*e).into(),
+                event::Detail::Year(y) => typed(y.to_string(), "gYear"),
+                event::Detail::Text(t) => Literal::new_simple_literal(t).into(),
+            };
+            add(node.clone(), &term(p), o);
+        }
+        for e in &ev.evidence {
+            statements.push((
+                node.clone(),
+                format!("{RDF}type"),
+                nn(&class).into(),
+                e.clone(),
             ));
+        }
+    }
+
+    // Provenance: one rdf:Statement per (triple, evidence).
+    for (s, p, o, ev) in &statements {
+        let key = format!(
+            "{s}|{p}|{o}|{:?}|{}|{}",
+            ev.sentence, ev.span.start, ev.rule
+        );
+        let st = nn(&format!(
+            "{}/fact/{:016x}",
+            article.as_str(),
+            stable_hash(&key)
+        ));
+        add(
+            st.clone(),
+            &format!("{RDF}type"),
+            nn(&format!("{RDF}Statement")).into(),
+        );
+        add(st.clone(), &format!("{RDF}subject"), s.clone().into());
+        add(st.clone(), &format!("{RDF}predicate"), nn(&p).into());
+        add(st.clone(), &format!("{RDF}object"), o.clone());
+        add(
+            st.clone(),
+            &term("rule"),
+            Literal::new_simple_literal(&ev.rule).into(),
+        );
+        add(
+            st.clone(),
+            &term("confidence"),
+            typed(format!("{:.2}", ev.confidence), "decimal"),
+        );
+        add(st.clone(), &term("article"), article.clone().into());
+        if let Some(si) = ev.sentence {
+            let sp = x.sentences[si].span;
             add(
                 st.clone(),
-                &format!("{RDF}type"),
-                nn(&format!("{RDF}Statement")).into(),
-            );
-            add(st.clone(), &format!("{RDF}subject"), s.clone().into());
-            add(st.clone(), &format!("{RDF}predicate"), nn(&p).into());
-            add(st.clone(), &format!("{RDF}object"), o.clone());
-            add(
-                st.clone(),
-                &term("rule"),
-                Literal::new_simple_literal(&ev.rule).into(),
+                &term("sentence"),
+                Literal::new_simple_literal(&x.text[sp.start..sp.end]).into(),
             );
             add(
                 st.clone(),
-                &term("confidence"),
-                typed(format!("{:.2}", ev.confidence), "decimal"),
+                &term("sentenceStart"),
+                typed(chars.at(sp.start).to_string(), "integer"),
             );
-            add(st.clone(), &term("article"), article.clone().into());
-            if let Some(si) = ev.sentence {
-                let sp = x.sentences[si].span;
-                add(
-                    st.clone(),
-                    &term("sentence"),
-                    Literal::new_simple_literal(&x.text[sp.start..sp.end]).into(),
-                );
-                add(
-                    st.clone(),
-                    &term("sentenceStart"),
-                    typed(chars.at(sp.start).to_string(), "integer"),
-                );
-                add(
-                    st.clone(),
-                    &term("sentenceEnd"),
-                    typed(chars.at(sp.end).to_string(), "integer"),
-                );
-                add(
-                    st.clone(),
-                    &term("matchStart"),
-                    typed(chars.at(ev.span.start).to_string(), "integer"),
-                );
-                add(
-                    st.clone(),
-                    &term("matchEnd"),
-                    typed(chars.at(ev.span.end).to_string(), "integer"),
-                );
-            }
+            add(
+                st.clone(),
+                &term("sentenceEnd"),
+                typed(chars.at(sp.end).to_string(), "integer"),
+            );
+            add(
+                st.clone(),
+                &term("matchStart"),
+                typed(chars.at(ev.span.start).to_string(), "integer"),
+            );
+            add(
+                st.clone(),
+                &term("matchEnd"),
+                typed(chars.at(ev.span.end).to_string(), "integer"),
+            );
         }
     }
     out.sort_by_key(|q| q.to_string());

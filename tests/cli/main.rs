@@ -311,6 +311,20 @@ fn every_bundled_query_runs_and_answers() {
         "{films:?}"
     );
     assert!(films.iter().all(|r| r["country"] == "Kazakhstan"));
+    let events = query_json(d.path(), "events", &[]);
+    assert!(
+        events.iter().any(|r| r["kind"] == "Premiere"
+            && r["who"] == "Welcome to the USA"
+            && r["festival"] == "AFI Fest"
+            && r["year"] == "2019"),
+        "{events:?}"
+    );
+    assert!(
+        events
+            .iter()
+            .any(|r| r["kind"] == "AwardEvent" && r["outcome"] == "nominated"),
+        "{events:?}"
+    );
 }
 
 #[test]

@@ -477,7 +477,7 @@ pub fn apply(quads: Vec<Quad>, r: &Resolution) -> Vec<Quad> {
     }
     let label = format!("{RDFS}label");
     let alias = NamedNode::new_unchecked(term("alias"));
-    let map_node = |n: &NamedNode| r.map.get(n.as_str()).map(|t| NamedNode::new_unchecked(t));
+    let map_node = |n: &NamedNode| r.map.get(n.as_str()).map(NamedNode::new_unchecked);
     let mut out: Vec<Quad> = quads
         .into_iter()
         .map(|mut q| {
@@ -726,7 +726,11 @@ mod tests {
         // And one naming the 1970 one by its year: the second node.
         let r = index.resolve("d", &[note(&film, "Beginning", &[1970], &[])]);
         assert_eq!(r.map.get(&film), Some(&format!("{film}-1970")));
-        assert_eq!(r.records.len(), 6, "the decision is recorded in this article too");
+        assert_eq!(
+            r.records.len(),
+            6,
+            "the decision is recorded in this article too"
+        );
     }
 
     #[test]

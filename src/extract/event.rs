@@ -77,25 +77,31 @@ fn is_work(ty: EntityType) -> bool {
 pub fn events(x: &Extraction) -> Vec<Event> {
     let mut out: Vec<Event> = Vec::new();
     let film_year = |e: usize| {
-        x.facts.iter().find_map(|f| match (&f.subject, f.property.as_str(), &f.object) {
-            (Subject::Entity(s), "year", Value::Year(y)) if *s == e => Some(*y),
-            _ => None,
-        })
+        x.facts
+            .iter()
+            .find_map(|f| match (&f.subject, f.property.as_str(), &f.object) {
+                (Subject::Entity(s), "year", Value::Year(y)) if *s == e => Some(*y),
+                _ => None,
+            })
     };
     let presented_by = |award: usize| {
-        x.facts.iter().find_map(|f| match (&f.subject, f.property.as_str(), &f.object) {
-            (Subject::Entity(s), "presentedBy", Value::Entity(o))
-                if *s == award && x.entities[*o].ty == EntityType::Festival =>
-            {
-                Some(*o)
-            }
-            _ => None,
-        })
+        x.facts
+            .iter()
+            .find_map(|f| match (&f.subject, f.property.as_str(), &f.object) {
+                (Subject::Entity(s), "presentedBy", Value::Entity(o))
+                    if *s == award && x.entities[*o].ty == EntityType::Festival =>
+                {
+                    Some(*o)
+                }
+                _ => None,
+            })
     };
     // A festival named in the sentence that supports the edge.
     let festival_in = |sentence: usize| {
         x.mentions.iter().find_map(|m| match m.entity {
-            Some(e) if m.sentence == sentence && x.entities[e].ty == EntityType::Festival => Some(e),
+            Some(e) if m.sentence == sentence && x.entities[e].ty == EntityType::Festival => {
+                Some(e)
+            }
             _ => None,
         })
     };
@@ -111,7 +117,8 @@ pub fn events(x: &Extraction) -> Vec<Event> {
         let sentence = f.evidence.iter().find_map(|e| e.sentence);
         match f.property.as_str() {
             "premieredAt" if x.entities[o].ty == EntityType::Festival => {
-                let mut details = vec![("film", Detail::Entity(s)), ("festival", Detail::Entity(o))];
+                let mut details =
+                    vec![("film", Detail::Entity(s)), ("festival", Detail::Entity(o))];
                 let year = sentence
                     .and_then(|si| year_near(x, o, si))
                     .or_else(|| film_year(s));
@@ -196,16 +203,32 @@ mod tests {
                 .map(|(p, d)| format!("{p}={}", label(d)))
                 .collect::<Vec<_>>()
         };
-        let premiere = evs.iter().find(|e| e.class == "Premiere").expect("a premiere");
-        assert!(premiere.iri.ends_with("/premiere/welcome-to-the-usa--afi-fest"));
+        let premiere = evs
+            .iter()
+            .find(|e| e.class == "Premiere")
+            .expect("a premiere");
+        assert!(premiere
+            .iri
+            .ends_with("/premiere/welcome-to-the-usa--afi-fest"));
         assert_eq!(
             show(premiere),
-            ["film=Welcome to the USA", "festival=AFI Fest", "eventYear=2019"]
+            [
+                "film=Welcome to the USA",
+                "festival=AFI Fest",
+                "eventYear=2019"
+            ]
         );
         assert!(!premiere.evidence.is_empty());
-        let award = evs.iter().find(|e| e.class == "AwardEvent").expect("an award event");
+        let award = evs
+            .iter()
+            .find(|e| e.class == "AwardEvent")
+            .expect("an award event");
         let details = show(award);
-        for want in ["film=Welcome to the USA", "outcome=nominated", "festival=NewFest"] {
+        for want in [
+            "film=Welcome to the USA",
+            "outcome=nominated",
+            "festival=NewFest",
+        ] {
             assert!(details.iter().any(|d| d == want), "{details:?}");
         }
     }

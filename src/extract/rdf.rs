@@ -179,7 +179,7 @@ pub fn quads(x: &Extraction) -> Vec<Quad> {
             nn(&format!("{RDF}Statement")).into(),
         );
         add(st.clone(), &format!("{RDF}subject"), s.clone().into());
-        add(st.clone(), &format!("{RDF}predicate"), nn(&p).into());
+        add(st.clone(), &format!("{RDF}predicate"), nn(p).into());
         add(st.clone(), &format!("{RDF}object"), o.clone());
         add(
             st.clone(),

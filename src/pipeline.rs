@@ -25,8 +25,16 @@ pub fn extract(article: &Article, res: &Resources) -> Extraction {
     // Street") and over the typed view, in rounds, so that a rule can build on what another found.
     let plain = mention::rule_mentions(&text, &sentences, &[], &name_rules, false);
     let mut mentions = gaz.clone();
+    let mut cache = mention::ViewCache::default();
     for _round in 0..3 {
-        let typed = mention::rule_mentions(&text, &sentences, &mentions, &name_rules, false);
+        let typed = mention::rule_mentions_cached(
+            &text,
+            &sentences,
+            &mentions,
+            &name_rules,
+            false,
+            &mut cache,
+        );
         let pool = mentions
             .iter()
             .chain(plain.iter())

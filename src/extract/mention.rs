@@ -70,9 +70,40 @@ pub fn rule_mentions(
     rules: &[&Rule],
     anaphora: bool,
 ) -> Vec<Mention> {
+    rule_mentions_cached(
+        text,
+        sentences,
+        known,
+        rules,
+        anaphora,
+        &mut ViewCache::default(),
+    )
+}
+
+/// The mentions each sentence's view gave last time: a sentence whose view has not changed since
+/// (the same text and the same known names) gives the same mentions, so rounds skip it.
+#[derive(Debug, Default)]
+pub struct ViewCache(std::collections::HashMap<usize, (String, Vec<Mention>)>);
+
+/// [`rule_mentions`], reusing `cache` for sentences whose typed view is unchanged.
+pub fn rule_mentions_cached(
+    text: &str,
+    sentences: &[Sentence],
+    known: &[Mention],
+    rules: &[&Rule],
+    anaphora: bool,
+    cache: &mut ViewCache,
+) -> Vec<Mention> {
     let mut out = Vec::new();
     for s in sentences {
         let view = View::build(text, s.span, &in_sentence(known, s.index));
+        if let Some((seen, found)) = cache.0.get(&s.index) {
+            if *seen == view.text {
+                out.extend(found.iter().cloned());
+                continue;
+            }
+        }
+        let from = out.len();
         for rule in rules {
             let RuleKind::Pattern {
                 regex, mentions, ..
@@ -115,6 +146,9 @@ pub fn rule_mentions(
                 }
             }
         }
+        cache
+            .0
+            .insert(s.index, (view.text.clone(), out[from..].to_vec()));
     }
     out
 }

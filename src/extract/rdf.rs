@@ -221,7 +221,8 @@ pub fn quads(x: &Extraction) -> Vec<Quad> {
             );
         }
     }
-    out.sort_by_key(|q| q.to_string());
+    // Sorted for stable output; the key is built once per quad, not once per comparison.
+    out.sort_by_cached_key(|q| q.to_string());
     out.dedup();
     out
 }

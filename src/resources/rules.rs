@@ -357,6 +357,13 @@ fn translate(
     let mut unnamed = 0;
     while let Some(c) = chars.next() {
         match c {
+            // Word boundaries are ASCII ones: a Unicode `\b` makes regex's lazy DFA give up on
+            // any non-ASCII text (every typed view has marker characters), leaving the slow
+            // engines. Both agree except next to a non-ASCII letter.
+            '\\' if !in_class && matches!(chars.peek(), Some('b' | 'B')) => {
+                let n = chars.next().unwrap_or('b');
+                out.push_str(&format!("(?-u:\\{n})"));
+            }
             '\\' => {
                 out.push(c);
                 if let Some(n) = chars.next() {
@@ -401,7 +408,7 @@ fn translate(
                     }
                     "YEAR" => {
                         literal_slots.insert(name.clone());
-                        r"\b(?:1[89]\d\d|20\d\d)\b".to_string()
+                        r"(?-u:\b)(?:1[89]\d\d|20\d\d)(?-u:\b)".to_string()
                     }
                     types => {
                         let alts = slot_types(types, ontology)?;
@@ -477,7 +484,12 @@ fn compile_pattern(
 ) -> Result<RuleKind, String> {
     let mut literal_slots = HashSet::new();
     let (source, slots) = translate(pattern, ontology, &mut literal_slots)?;
-    let regex = Regex::new(&source).map_err(|e| format!("pattern does not compile: {e}"))?;
+    // The typed view's patterns are large Unicode automata: a lazy-DFA cache well above the
+    // default (2 MB) keeps them from being rebuilt again and again over a corpus.
+    let regex = regex::RegexBuilder::new(&source)
+        .dfa_size_limit(32 << 20)
+        .build()
+        .map_err(|e| format!("pattern does not compile: {e}"))?;
     if mentions.is_empty() && facts.is_empty() {
         return Err("a pattern rule must emit mentions or facts".into());
     }

@@ -7,7 +7,7 @@
 
 use crate::extract::{entity, mention, relation, text};
 use crate::model::{Article, Entity, EntityType, Evidence, Extraction, Span, Subject, Value};
-use crate::resources::rules::Rule;
+use crate::resources::rules::{Rule, RuleKind};
 use crate::resources::Resources;
 
 /// Rule id recorded for facts read from article metadata.
@@ -23,7 +23,22 @@ pub fn extract(article: &Article, res: &Resources) -> Extraction {
     let name_rules: Vec<&Rule> = res.rules.rules.iter().filter(|r| r.finds_names()).collect();
     // Patterns run over the plain text (so they can absorb a shorter gazetteer name: "Furmanov
     // Street") and over the typed view, in rounds, so that a rule can build on what another found.
-    let plain = mention::rule_mentions(&text, &sentences, &[], &name_rules, false);
+    // Rules with `{PNAME}` ("a name that is no known mention") or `{TITLE}` (which would swallow
+    // a known name over plain text) wait for the typed view.
+    let plain_rules: Vec<&Rule> = name_rules
+        .iter()
+        .copied()
+        .filter(|r| {
+            !matches!(
+                &r.kind,
+                RuleKind::Pattern {
+                    typed_only: true,
+                    ..
+                }
+            )
+        })
+        .collect();
+    let plain = mention::rule_mentions(&text, &sentences, &[], &plain_rules, false);
     let mut mentions = gaz.clone();
     let mut cache = mention::ViewCache::default();
     for _round in 0..3 {

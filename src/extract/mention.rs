@@ -123,7 +123,8 @@ pub fn rule_mentions_cached(
                         continue;
                     };
                     let mut span = view.orig(g.start(), g.end());
-                    if matches!(ty, EntityType::Person | EntityType::Character) {
+                    // Anaphora ("His", "She") are kept whole: trimming is for names.
+                    if !anaphora && matches!(ty, EntityType::Person | EntityType::Character) {
                         span = trim_name(text, span);
                         if span.is_empty() {
                             continue;

@@ -8,6 +8,7 @@
 //! | `{Person:dir}` `{Film\|Work:f}` | a mention of that type (`Place` takes Country/City/Region, `Work` takes Film, `Country` takes demonyms too) |
 //! | `{Demonym:c}` | an adjective or demonym of a country ("Kazakh") |
 //! | `{NAME:x}` | a capitalised name of one to four words (or one existing mention) |
+//! | `{PNAME:x}` | a person: a Person mention, or one to four capitalised words that are no mention |
 //! | `{TITLE:x}` | a title-cased phrase that may contain small words and place names ("Welcome to the USA") |
 //! | `{YEAR:y}` | a year, 1800–2099 |
 //!
@@ -44,7 +45,10 @@ const MARK_ANY: &str = r"\x{E000}[A-Za-z]+#\d+\x{E001}";
 const CAP_WORD: &str = r"\p{Lu}[\p{Ll}\p{Lu}\p{M}]*(?:-\p{L}+|'\p{Lu}[\p{L}]*)*";
 const TITLE_WORD: &str =
     r"(?:(?:Mr|Mrs|Ms|Dr|St)\.|(?:\p{Lu}|\d)[\p{L}\p{M}\d]*(?:[-'][\p{L}\d]+)*)";
-const SMALL: &str = r"(?:of|the|to|in|a|an|and|for|on|at|with|from|is|my|your|our|his|her|no|not|as|or|de|la|le|du|des|der|die|das|per|vs|versus|y|et|und)";
+/// A later word of a title: like `TITLE_WORD`, but not a bare number ("Shoplifters in 2018").
+const TITLE_NEXT: &str = r"(?:(?:Mr|Mrs|Ms|Dr|St)\.|\p{Lu}[\p{L}\p{M}\d]*(?:[-'][\p{L}\d]+)*)";
+/// Small words inside a title. Not "and": lists ("A and B") are far more common than titles with it.
+const SMALL: &str = r"(?:of|the|to|in|a|an|for|on|at|with|from|is|my|your|our|his|her|no|not|as|or|de|la|le|du|des|der|die|das|per|vs|versus|y|et|und)";
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -156,6 +160,9 @@ pub enum RuleKind {
         facts: Vec<FactSpec>,
         /// Slots that capture literal text (plain named groups and `{YEAR}`).
         literal_slots: HashSet<String>,
+        /// The pattern needs the typed view: a `{PNAME}` slot ("no known mention") or a `{TITLE}` slot
+        /// (over plain text a title would swallow a known name: "Farrukh Nazarov’s Pamir Lullaby").
+        typed_only: bool,
     },
     Inference {
         when: Vec<Atom>,
@@ -400,10 +407,15 @@ fn translate(
                     "NAME" => {
                         format!(r"(?:{MARK_ANY}|{CAP_WORD})(?: (?:{MARK_ANY}|{CAP_WORD})){{0,3}}")
                     }
+                    "PNAME" => {
+                        format!(
+                            r"(?:\x{{E000}}Person#\d+\x{{E001}}|{CAP_WORD}(?: (?:(?:von|van|de|da|di|del|der|den|du|la|le|ter|zu) )?{CAP_WORD}){{0,3}})"
+                        )
+                    }
                     "TITLE" => {
                         let place = r"\x{E000}(?:Country|City|Region|Place)#\d+\x{E001}";
                         format!(
-                            r"(?:{MARK_ANY}|{TITLE_WORD})(?:(?: {SMALL})* (?:{TITLE_WORD}|{place})){{0,12}}"
+                            r"(?:{MARK_ANY}|{TITLE_WORD})(?:(?: {SMALL})* (?:{TITLE_NEXT}|{place})){{0,12}}"
                         )
                     }
                     "YEAR" => {
@@ -558,6 +570,7 @@ fn compile_pattern(
         mentions: mentions.to_vec(),
         facts: specs,
         literal_slots,
+        typed_only: pattern.contains("{PNAME") || pattern.contains("{TITLE"),
     })
 }
 

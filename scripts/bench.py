@@ -320,6 +320,14 @@ def main():
     os.makedirs(args.work, exist_ok=True)
     res = {"machine": machine(), "kgx": kgx, "sizes": sizes, "seed": args.seed}
 
+    partial = os.path.splitext(args.out)[0] + ".partial.json"
+
+    def checkpoint():
+        """Keeps what is measured so far: a later stage that fails loses nothing."""
+        os.makedirs(os.path.dirname(partial) or ".", exist_ok=True)
+        with open(partial, "w") as f:
+            json.dump(res, f, indent=1)
+
     def kgx_json(*a, store=None):
         cmd = [kgx] + (["--store", store] if store else []) + list(a)
         out, wall, rss = run_measured(cmd, env)
@@ -350,6 +358,7 @@ def main():
         res["extract"][f"{label}-scan"] = kgx_json("bench", "scan", path, "--repeat",
                                                    str(args.repeat))[0]
 
+    checkpoint()
     # Entity F1 of kgx on the test split.
     ev, _, _ = kgx_json("eval", "--gold", test, test, "--json")
     res["kgx_test_entities"] = prf(ev["entities"])
@@ -371,6 +380,7 @@ def main():
     if status == "installed":
         res["spacy_small"].update(spacy_small_peer(small, args.repeat))
 
+    checkpoint()
     # Ingest.
     res["ingest"] = {}
     for n in sizes:
@@ -380,7 +390,9 @@ def main():
         d, wall, rss = kgx_json("ingest", "--json", corpora[n], store=store)
         d.update({"wall_seconds": wall, "peak_rss_mb": rss, "store_mb": du(store) / 1e6})
         res["ingest"][n] = d
+        checkpoint()
 
+    checkpoint()
     # The store-side ceiling: oxigraph's bulk loader on the quads kgx wrote.
     ceiling_n = max([n for n in sizes if n <= 10000] or [min(sizes)])
     store = os.path.join(args.work, f"store-{ceiling_n}")
@@ -404,6 +416,7 @@ def main():
         res["ceiling"] = {"error": str(e).splitlines()[0]}
     shutil.rmtree(raw, ignore_errors=True)
 
+    checkpoint()
     # Query latency on the 10k store (or the largest ≤ 10k).
     log(f"query latency on the {ceiling_n}-article store")
     q, _, _ = kgx_json("bench", "queries", "--runs", "5" if args.quick else "30", store=store)

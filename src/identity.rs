@@ -376,26 +376,29 @@ impl Index {
                     }
                 }
             }
-            let why_not = |conflicts: &[(String, String)]| {
-                conflicts
+            // The reason names only the title's base node and this article's own evidence, so
+            // re-ingesting an article records the same decision, whatever came in between.
+            let base = n.iri.rsplit('/').next().unwrap_or(&n.iri).to_string();
+            let mut own = Vec::new();
+            if !incoming.years.is_empty() {
+                own.push(format!("year {}", join(&incoming.years)));
+            }
+            if !incoming.directors.is_empty() {
+                let names: BTreeSet<&str> = incoming
+                    .directors
                     .iter()
-                    .map(|(c, why)| format!("not {} ({why})", c.rsplit('/').next().unwrap_or(c)))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            };
+                    .map(|d| d.rsplit('/').next().unwrap_or(d))
+                    .collect();
+                own.push(format!("directed by {}", join(&names)));
+            }
+            let reason = format!(
+                "same title as {base}, but another film: this article gives {}",
+                own.join(", ")
+            );
             let target = match chosen {
                 Some(c) if c != n.iri => {
-                    r.records.extend(record(
-                        &article,
-                        "kept apart",
-                        n,
-                        &c,
-                        &format!(
-                            "same title as a known film, but {}; agrees with {} on year and director",
-                            why_not(&conflicts),
-                            c.rsplit('/').next().unwrap_or(&c)
-                        ),
-                    ));
+                    r.records
+                        .extend(record(&article, "kept apart", n, &c, &reason));
                     c
                 }
                 Some(c) => c,
@@ -410,14 +413,8 @@ impl Index {
                         k += 1;
                         fresh = format!("{}-{k}", n.iri);
                     }
-                    let why = why_not(&conflicts);
-                    r.records.extend(record(
-                        &article,
-                        "kept apart",
-                        n,
-                        &fresh,
-                        &format!("same title as a known film, but {why}"),
-                    ));
+                    r.records
+                        .extend(record(&article, "kept apart", n, &fresh, &reason));
                     fresh
                 }
             };

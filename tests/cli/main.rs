@@ -778,7 +778,7 @@ fn identity_merges_variants_and_keeps_same_titles_apart() {
         "{list}"
     );
     assert!(
-        list.contains("kept apart\tBeginning") && list.contains("year 1970 vs 2020"),
+        list.contains("kept apart\tBeginning") && list.contains("this article gives year 1970"),
         "{list}"
     );
 

@@ -419,7 +419,7 @@ def main():
     checkpoint()
     # Query latency on the 10k store (or the largest ≤ 10k).
     log(f"query latency on the {ceiling_n}-article store")
-    q, _, _ = kgx_json("bench", "queries", "--runs", "5" if args.quick else "30", store=store)
+    q, _, _ = kgx_json("bench", "queries", "--runs", "1" if args.quick else "30", store=store)
     res["queries"] = {"articles": ceiling_n, "results": q}
 
     write_report(res, args.out)

@@ -129,33 +129,13 @@ struct FilmSig {
 }
 
 impl FilmSig {
-    /// Why `other` cannot be the same film, if it cannot.
-    fn conflict(&self, other: &FilmSig) -> Option<String> {
-        if !self.years.is_empty() && !other.years.is_empty() && self.years.is_disjoint(&other.years)
-        {
-            return Some(format!(
-                "year {} vs {}",
-                join(&other.years),
-                join(&self.years)
-            ));
+    /// Whether `other` cannot be the same film: both give years and none is shared, or both
+    /// give directors and none is shared.
+    fn contradicts(&self, other: &FilmSig) -> bool {
+        fn apart<T: Ord>(a: &BTreeSet<T>, b: &BTreeSet<T>) -> bool {
+            !a.is_empty() && !b.is_empty() && a.is_disjoint(b)
         }
-        if !self.directors.is_empty()
-            && !other.directors.is_empty()
-            && self.directors.is_disjoint(&other.directors)
-        {
-            let short = |s: &BTreeSet<String>| {
-                s.iter()
-                    .map(|d| d.rsplit('/').next().unwrap_or(d).to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            return Some(format!(
-                "directed by {} vs {}",
-                short(&other.directors),
-                short(&self.directors)
-            ));
-        }
-        None
+        apart(&self.years, &other.years) || apart(&self.directors, &other.directors)
     }
 }
 
@@ -362,18 +342,17 @@ impl Index {
                     .collect(),
             };
             let candidates = self.films.get(&n.iri).cloned().unwrap_or_default();
-            let mut conflicts = Vec::new();
+            let mut contradicted = false;
             let mut chosen = None;
             for c in &candidates {
                 if self.apart.contains(&(n.iri.clone(), c.clone())) && *c != n.iri {
                     continue;
                 }
-                match self.sigs.get(c).and_then(|s| s.conflict(&incoming)) {
-                    Some(why) => conflicts.push((c.clone(), why)),
-                    None => {
-                        chosen = Some(c.clone());
-                        break;
-                    }
+                if self.sigs.get(c).is_some_and(|s| s.contradicts(&incoming)) {
+                    contradicted = true;
+                } else {
+                    chosen = Some(c.clone());
+                    break;
                 }
             }
             // The reason names only the title's base node and this article's own evidence, so
@@ -402,7 +381,7 @@ impl Index {
                     c
                 }
                 Some(c) => c,
-                None if conflicts.is_empty() => n.iri.clone(),
+                None if !contradicted => n.iri.clone(),
                 None => {
                     let mut fresh = match incoming.years.iter().next() {
                         Some(y) => format!("{}-{y}", n.iri),

@@ -179,6 +179,12 @@ pub enum BenchCommand {
         /// Timed runs per query (after one warm-up run).
         #[arg(long, default_value_t = 20)]
         runs: usize,
+        /// Seconds after which a run is cancelled (the query is then reported as timed out).
+        #[arg(long, default_value_t = 30.0)]
+        timeout: f64,
+        /// Seconds of timed runs per query after which no new run starts (at least one runs).
+        #[arg(long, default_value_t = 10.0)]
+        budget: f64,
     },
 }
 
@@ -390,10 +396,20 @@ pub fn run(cli: Cli) -> Result<()> {
                 BenchCommand::Scan { paths, repeat } => {
                     serde_json::to_value(crate::bench::scan(paths, *repeat)?)
                 }
-                BenchCommand::Queries { runs } => {
+                BenchCommand::Queries {
+                    runs,
+                    timeout,
+                    budget,
+                } => {
                     let root = Resources::locate(cli.resources.as_deref())?;
                     let kb = Kb::open_existing(&cli.store)?;
-                    serde_json::to_value(crate::bench::queries(&kb, &root.join("queries"), *runs)?)
+                    let secs = |s: f64| std::time::Duration::from_secs_f64(s.max(0.001));
+                    let limits = crate::bench::QueryLimits {
+                        runs: *runs,
+                        timeout: secs(*timeout),
+                        budget: secs(*budget),
+                    };
+                    serde_json::to_value(crate::bench::queries(&kb, &root.join("queries"), limits)?)
                 }
             }
             .map_err(|e| Error::Other(e.to_string()))?;
@@ -475,6 +491,12 @@ pub fn run(cli: Cli) -> Result<()> {
             } else {
                 writeln!(out, "store:      {}", cli.store.display()).map_err(io_err)?;
                 writeln!(out, "quads:      {}", st.quads).map_err(io_err)?;
+                writeln!(
+                    out,
+                    "union:      {} triples (the default graph, each triple once)",
+                    st.union_triples
+                )
+                .map_err(io_err)?;
                 writeln!(out, "articles:   {}", st.articles).map_err(io_err)?;
                 writeln!(out, "entities:   {}", st.entities).map_err(io_err)?;
                 writeln!(
@@ -499,12 +521,12 @@ pub fn run(cli: Cli) -> Result<()> {
             let id = article
                 .strip_prefix(crate::vocab::ARTICLE)
                 .unwrap_or(article);
-            let before = kb.len()?;
+            let before = kb.source_len()?;
             let n = kb.remove_article(id)?;
             writeln!(
                 out,
                 "removed article {id}: {n} quads ({before} → {})",
-                kb.len()?
+                kb.source_len()?
             )
             .map_err(io_err)?;
         }

@@ -17,11 +17,11 @@
 //! stay apart (graph `https://w3id.org/kgx/graph/identity`), which later ingests respect.
 
 use crate::error::{Error, Result};
-use crate::kb::store::Kb;
+use crate::kb::store::{insert_with_union, release_from_union, Kb};
 use crate::model::{Extraction, Subject, Value};
 use crate::vocab::{article_iri, class_segment, entity_iri, stable_hash, term, OWL, RDF, RDFS};
 use oxigraph::model::{
-    GraphName, GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term,
+    GraphName, GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term, Triple,
 };
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -183,6 +183,8 @@ impl Index {
             path: kb.path.clone(),
             message: e.to_string(),
         };
+        // Labels, years and directors are read from the union graph: each triple once.
+        let union = GraphNameRef::NamedNode(crate::kb::store::union_graph());
         let mut base_of: HashMap<String, String> = HashMap::new();
         // Kept-apart decisions tell which base title a disambiguated film node belongs to.
         for q in kb
@@ -209,14 +211,13 @@ impl Index {
         }
         for q in kb
             .store
-            .quads_for_pattern(None, Some(label.as_ref()), None, None)
+            .quads_for_pattern(None, Some(label.as_ref()), None, Some(union))
         {
             let q = q.map_err(err)?;
             let (NamedOrBlankNode::NamedNode(s), Term::Literal(l)) = (&q.subject, &q.object) else {
                 continue;
             };
-            if matches!(q.graph_name, GraphName::NamedNode(ref g) if g.as_str() == crate::vocab::ONTOLOGY_GRAPH)
-            {
+            if !s.as_str().starts_with(crate::vocab::ID) {
                 continue;
             }
             let iri = s.as_str().to_string();
@@ -224,7 +225,7 @@ impl Index {
         }
         for q in kb
             .store
-            .quads_for_pattern(None, Some(year.as_ref()), None, None)
+            .quads_for_pattern(None, Some(year.as_ref()), None, Some(union))
         {
             let q = q.map_err(err)?;
             if let (NamedOrBlankNode::NamedNode(s), Term::Literal(l)) = (&q.subject, &q.object) {
@@ -235,7 +236,7 @@ impl Index {
         }
         for q in kb
             .store
-            .quads_for_pattern(None, Some(directed.as_ref()), None, None)
+            .quads_for_pattern(None, Some(directed.as_ref()), None, Some(union))
         {
             let q = q.map_err(err)?;
             if let (NamedOrBlankNode::NamedNode(s), Term::NamedNode(o)) = (&q.subject, &q.object) {
@@ -498,7 +499,9 @@ pub struct Decision {
 pub fn decisions(kb: &Kb) -> Result<Vec<Decision>> {
     let q = format!(
         "SELECT ?g ?d ?l ?x ?r ?why WHERE {{ GRAPH ?g {{ ?n a <{t}> ; <{d}> ?d ; <{l}> ?l ; \
-         <{x}> ?x ; <{r}> ?r ; <{w}> ?why }} }} ORDER BY ?g ?l",
+         <{x}> ?x ; <{r}> ?r ; <{w}> ?why }} FILTER(STRSTARTS(STR(?g), \"{a}\")) }} \
+         ORDER BY ?g ?l",
+        a = crate::vocab::ARTICLE,
         t = term("IdentityDecision"),
         d = term("decision"),
         l = term("decisionLabel"),
@@ -555,6 +558,7 @@ pub fn split(kb: &Kb, name: &str) -> Result<Vec<Decision>> {
     let reason = term("reason");
     let identity = NamedNode::new_unchecked(IDENTITY_GRAPH);
     let mut tx = kb.store.start_transaction().map_err(err)?;
+    let mut removed: Vec<Triple> = Vec::new();
     for d in &targets {
         let graph = NamedNode::new_unchecked(article_iri(&d.article));
         let quads: Vec<Quad> = tx
@@ -586,7 +590,8 @@ pub fn split(kb: &Kb, name: &str) -> Result<Vec<Decision>> {
                 }
                 if n != q {
                     tx.remove(q.as_ref());
-                    tx.insert(n.as_ref());
+                    insert_with_union(&mut tx, n.as_ref());
+                    removed.push(Triple::from(q));
                 }
                 continue;
             }
@@ -603,10 +608,12 @@ pub fn split(kb: &Kb, name: &str) -> Result<Vec<Decision>> {
             }
             if n != q {
                 tx.remove(q.as_ref());
-                tx.insert(n.as_ref());
+                insert_with_union(&mut tx, n.as_ref());
+                removed.push(Triple::from(q));
             }
         }
-        tx.insert(
+        insert_with_union(
+            &mut tx,
             Quad::new(
                 to.clone(),
                 NamedNode::new_unchecked(format!("{OWL}differentFrom")),
@@ -616,6 +623,8 @@ pub fn split(kb: &Kb, name: &str) -> Result<Vec<Decision>> {
             .as_ref(),
         );
     }
+    // The union graph keeps what other articles still say of the merged node, and loses the rest.
+    release_from_union(&mut tx, removed).map_err(err)?;
     tx.commit().map_err(err)?;
     Ok(targets)
 }

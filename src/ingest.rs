@@ -213,6 +213,7 @@ pub fn ingest(
         existing: &existing,
         identity,
         pending: Vec::new().into_iter(),
+        copy: None,
         summary: &mut summary,
         waited: Duration::ZERO,
         error: None,
@@ -270,6 +271,8 @@ struct Feed<'a> {
     existing: &'a HashSet<String>,
     identity: crate::identity::Index,
     pending: std::vec::IntoIter<Quad>,
+    /// The union-graph copy of the quad just handed out.
+    copy: Option<Quad>,
     summary: &'a mut Summary,
     waited: Duration,
     error: Option<Error>,
@@ -312,7 +315,12 @@ impl Iterator for Feed<'_> {
 
     fn next(&mut self) -> Option<Quad> {
         loop {
+            if let Some(c) = self.copy.take() {
+                return Some(c);
+            }
             if let Some(q) = self.pending.next() {
+                // Every quad also goes to the union graph; the loader keeps one copy of each.
+                self.copy = Some(crate::kb::store::union_copy(q.as_ref()));
                 return Some(q);
             }
             if self.error.is_some() {

@@ -8,6 +8,8 @@ pub const KGX: &str = "https://w3id.org/kgx/ontology#";
 pub const ID: &str = "https://w3id.org/kgx/id/";
 pub const ARTICLE: &str = "https://w3id.org/kgx/article/";
 pub const ONTOLOGY_GRAPH: &str = "https://w3id.org/kgx/graph/ontology";
+/// The materialized default graph: each triple of every other graph, once (`docs/data-model.md`).
+pub const UNION_GRAPH: &str = "https://w3id.org/kgx/graph/union";
 pub const WD: &str = "http://www.wikidata.org/entity/";
 pub const GEONAMES: &str = "https://sws.geonames.org/";
 pub const RDF: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";

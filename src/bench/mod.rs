@@ -6,7 +6,7 @@ pub mod generate;
 
 use crate::error::{Error, Result};
 use crate::extract::{rdf, read};
-use crate::kb::query::{self, OutputFormat};
+use crate::kb::query;
 use crate::kb::store::Kb;
 use crate::model::Article;
 use crate::pipeline;
@@ -142,6 +142,8 @@ pub struct QueryBench {
     pub p50_ms: f64,
     pub p95_ms: f64,
     pub max_ms: f64,
+    /// The warm-up run was cancelled at the timeout: no timings.
+    pub timed_out: bool,
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -152,19 +154,94 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[rank.min(sorted.len() - 1)]
 }
 
-/// Runs every query of `queries_dir` `runs` times (after one warm-up run), results written as
-/// TSV to nowhere, and reports p50/p95 wall time.
-pub fn queries(kb: &Kb, queries_dir: &Path, runs: usize) -> Result<Vec<QueryBench>> {
+/// How `queries` bounds its work.
+#[derive(Debug, Clone, Copy)]
+pub struct QueryLimits {
+    /// Timed runs per query (after one warm-up run).
+    pub runs: usize,
+    /// A run still evaluating after this long is cancelled (oxigraph's cancellation token).
+    pub timeout: std::time::Duration,
+    /// No new timed run starts once a query's runs have taken this long (at least one runs).
+    pub budget: std::time::Duration,
+}
+
+/// One evaluation to the last row, as `kgx query` does it (union graph as default graph);
+/// `None` when cancelled at `timeout`.
+fn run_once(kb: &Kb, sparql: &str, timeout: std::time::Duration) -> Result<Option<(usize, f64)>> {
+    use oxigraph::sparql::{CancellationToken, QueryResults, SparqlEvaluator};
+    use std::sync::mpsc::{channel, RecvTimeoutError};
+    let token = CancellationToken::new();
+    let mut q = SparqlEvaluator::new()
+        .with_cancellation_token(token.clone())
+        .parse_query(sparql)
+        .map_err(|e| Error::Query(e.to_string()))?;
+    crate::kb::store::use_union_default(&mut q);
+    let (done, wait) = channel::<()>();
+    let watchdog = std::thread::spawn(move || {
+        if let Err(RecvTimeoutError::Timeout) = wait.recv_timeout(timeout) {
+            token.cancel();
+        }
+    });
+    let t = Instant::now();
+    let outcome = (|| -> std::result::Result<usize, oxigraph::sparql::QueryEvaluationError> {
+        Ok(match q.on_store(&kb.store).execute()? {
+            QueryResults::Solutions(s) => {
+                let mut n = 0;
+                for r in s {
+                    r?;
+                    n += 1;
+                }
+                n
+            }
+            QueryResults::Graph(g) => {
+                let mut n = 0;
+                for r in g {
+                    r?;
+                    n += 1;
+                }
+                n
+            }
+            QueryResults::Boolean(_) => 1,
+        })
+    })();
+    let ms = t.elapsed().as_secs_f64() * 1e3;
+    drop(done);
+    let _ = watchdog.join();
+    match outcome {
+        Ok(rows) => Ok(Some((rows, ms))),
+        Err(e) if e.to_string().contains("cancel") => Ok(None),
+        Err(e) => Err(Error::Query(e.to_string())),
+    }
+}
+
+/// Runs every query of `queries_dir` after one warm-up run, to the last row, and reports p50/p95
+/// wall time; a query whose warm-up run hits the timeout is reported as timed out.
+pub fn queries(kb: &Kb, queries_dir: &Path, limits: QueryLimits) -> Result<Vec<QueryBench>> {
     let mut out = Vec::new();
     for (name, _) in query::list(queries_dir)? {
         let text = query::resolve(&name, queries_dir)?;
-        let mut sink = std::io::sink();
-        let rows = query::run(kb, &text.text, OutputFormat::Tsv, &mut sink)?;
-        let mut times = Vec::with_capacity(runs);
-        for _ in 0..runs.max(1) {
-            let t = Instant::now();
-            query::run(kb, &text.text, OutputFormat::Tsv, &mut sink)?;
-            times.push(t.elapsed().as_secs_f64() * 1e3);
+        // Parameters of a bundled query take their defaults (COALESCE in the query), as on the CLI.
+        let Some((rows, _)) = run_once(kb, &text.text, limits.timeout)? else {
+            out.push(QueryBench {
+                query: name,
+                rows: 0,
+                runs: 0,
+                p50_ms: 0.0,
+                p95_ms: 0.0,
+                max_ms: 0.0,
+                timed_out: true,
+            });
+            continue;
+        };
+        let started = Instant::now();
+        let mut times = Vec::with_capacity(limits.runs);
+        while times.len() < limits.runs.max(1)
+            && (times.is_empty() || started.elapsed() < limits.budget)
+        {
+            match run_once(kb, &text.text, limits.timeout)? {
+                Some((_, ms)) => times.push(ms),
+                None => break,
+            }
         }
         times.sort_by(f64::total_cmp);
         out.push(QueryBench {
@@ -174,6 +251,7 @@ pub fn queries(kb: &Kb, queries_dir: &Path, runs: usize) -> Result<Vec<QueryBenc
             p50_ms: percentile(&times, 0.5),
             p95_ms: percentile(&times, 0.95),
             max_ms: times.last().copied().unwrap_or(0.0),
+            timed_out: times.is_empty(),
         });
     }
     Ok(out)

@@ -1421,9 +1421,11 @@ fn is_provenance(q: &Quad) -> bool {
 fn write_rdf_store<W: Write>(kb: &Kb, args: &ExportArgs, out: &mut RdfOut<W>) -> Result<()> {
     let io = |e: io::Error| write_error(args.output.as_deref(), e);
     if out.quads {
+        let union = GraphName::NamedNode(nn(crate::vocab::UNION_GRAPH));
         for q in scan(kb, None, None, None, None) {
             let q = q?;
-            if !(args.no_provenance && is_provenance(&q)) {
+            // The union graph is derived (each triple of the others, once): not dumped.
+            if q.graph_name != union && !(args.no_provenance && is_provenance(&q)) {
                 out.write(&q).map_err(io)?;
             }
         }

@@ -121,10 +121,12 @@ pub fn candidates(kb: &Kb, name: &str) -> Result<Vec<Candidate>> {
     let mut out: Vec<Candidate> = best.into_values().collect();
     // Ties: the entity supported by more articles first.
     let weight = |iri: &str| -> usize {
-        kb.select(&format!("{PREFIXES}SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE {{ GRAPH ?g {{ <{iri}> rdfs:label ?l }} }}"))
-            .ok()
-            .and_then(|r| r.first().and_then(|r| r[0].parse().ok()))
-            .unwrap_or(0)
+        kb.select(&format!(
+            "{PREFIXES}SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE {{ ?g kgx:mentions <{iri}> }}"
+        ))
+        .ok()
+        .and_then(|r| r.first().and_then(|r| r[0].parse().ok()))
+        .unwrap_or(0)
     };
     let mut weighted: Vec<(Candidate, usize)> = out
         .drain(..)
@@ -154,8 +156,8 @@ fn links(kb: &Kb, iri: &str, outgoing: bool) -> Result<Vec<Link>> {
     };
     let rows = kb.select(&format!(
         "{PREFIXES}SELECT ?p ?o ?olabel ?sentence ?g ?title ?date ?rule WHERE {{
-           GRAPH ?g {{ ?st {me} <{iri}> ; rdf:predicate ?p ; {other} ?o ; kgx:rule ?rule .
-                      OPTIONAL {{ ?st kgx:sentence ?sentence }} }}
+           ?st {me} <{iri}> ; rdf:predicate ?p ; {other} ?o ; kgx:rule ?rule ; kgx:article ?g .
+           OPTIONAL {{ ?st kgx:sentence ?sentence }}
            FILTER(?p != rdf:type && ?p != kgx:mentions)
            OPTIONAL {{ ?o rdfs:label|kgx:title ?olabel }}
            OPTIONAL {{ ?g kgx:title ?title }}
@@ -223,7 +225,7 @@ pub fn card(kb: &Kb, iri: &str) -> Result<Card> {
         outgoing: links(kb, iri, true)?,
         incoming: links(kb, iri, false)?,
         articles: col(&format!(
-            "{PREFIXES}SELECT ?g WHERE {{ GRAPH ?g {{ <{iri}> rdfs:label ?l }} }}"
+            "{PREFIXES}SELECT ?g WHERE {{ ?g kgx:mentions <{iri}> }} ORDER BY ?g"
         ))?
         .iter()
         .map(|g| local(g))

@@ -12,7 +12,8 @@
 //! Every response carries `Access-Control-Allow-Origin: *`, and `OPTIONS` answers CORS preflights.
 //!
 //! **Defaults.** As on the command line, the default graph is the union of all named graphs
-//! (`sd:UnionDefaultGraph`) unless the query names its own dataset (`FROM` / `FROM NAMED`) or the
+//! (`sd:UnionDefaultGraph`; kgx keeps it materialized, each triple once, in the graph
+//! `https://w3id.org/kgx/graph/union`) unless the query names its own dataset (`FROM` / `FROM NAMED`) or the
 //! request carries `default-graph-uri` / `named-graph-uri`, which then define the dataset exactly
 //! as the protocol says (the graphs not named are not visible).
 //!
@@ -54,7 +55,6 @@ use oxigraph::model::{
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 use oxigraph::sparql::{CancellationToken, QueryEvaluationError, QueryResults, SparqlEvaluator};
 use oxigraph::store::Store;
-use std::collections::HashSet;
 use std::io::Read;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
@@ -898,8 +898,8 @@ fn evaluate(
                 .collect(),
         );
         ds.set_available_named_graphs(job.named_graphs.iter().cloned().map(Into::into).collect());
-    } else if prepared.dataset().is_default_dataset() {
-        prepared.dataset_mut().set_default_graph_as_union();
+    } else {
+        crate::kb::store::use_union_default(&mut prepared);
     }
     let results = prepared
         .on_store(&state.store)
@@ -1057,6 +1057,14 @@ fn run_update(state: &State, req: &Request<Body>, text: &str, params: &Params) -
                 format!("update failed: {msg}"),
             )
         }
+    })?;
+    // An update writes graphs directly: the union graph is rebuilt from them (O(store); updates
+    // are administrative, ingest is the bulk path).
+    crate::kb::store::rebuild_union(&state.store).map_err(|e| {
+        HttpError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("update applied, but rebuilding the union graph failed: {e}"),
+        )
     })?;
     no_content()
 }
@@ -1224,18 +1232,16 @@ fn read_graph(state: &State, req: &Request<Body>, params: &Params) -> HttpResult
             .map(|q| q.map(Triple::from).map_err(store_err));
         write_graph(state, format, triples, &mut buf)?;
     } else if params.has("default") {
-        // The default graph is the union of all graphs: each triple once.
-        let mut seen = HashSet::new();
+        // The default graph is the union of all graphs: each triple once (the union graph).
         let triples = state
             .store
-            .quads_for_pattern(None, None, None, None)
-            .filter_map(|q| match q {
-                Ok(q) => {
-                    let t = Triple::from(q);
-                    seen.insert(t.clone()).then_some(Ok(t))
-                }
-                Err(e) => Some(Err(store_err(e))),
-            });
+            .quads_for_pattern(
+                None,
+                None,
+                None,
+                Some(GraphNameRef::NamedNode(crate::kb::store::union_graph())),
+            )
+            .map(|q| q.map(Triple::from).map_err(store_err));
         write_graph(state, format, triples, &mut buf)?;
     } else {
         return Err(HttpError::bad(
@@ -1287,14 +1293,27 @@ fn put_quads(state: &State, req: &mut Request<Body>, params: &Params) -> HttpRes
     let store_err = |e: oxigraph::store::StorageError| {
         HttpError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("store: {e}"))
     };
+    if graphs
+        .iter()
+        .any(|g| g.as_str() == crate::vocab::UNION_GRAPH)
+    {
+        return Err(HttpError::bad(
+            "the union graph is derived from the others and cannot be written",
+        ));
+    }
     let mut tx = state.store.start_transaction().map_err(store_err)?;
+    let mut old: Vec<Triple> = Vec::new();
     for g in &graphs {
+        for q in tx.quads_for_pattern(None, None, None, Some(GraphNameRef::NamedNode(g.as_ref()))) {
+            old.push(Triple::from(q.map_err(store_err)?));
+        }
         tx.remove_named_graph(g.as_ref()).map_err(store_err)?;
         tx.insert_named_graph(g.as_ref());
     }
     for q in &quads {
-        tx.insert(q.as_ref());
+        crate::kb::store::insert_with_union(&mut tx, q.as_ref());
     }
+    crate::kb::store::release_from_union(&mut tx, old).map_err(store_err)?;
     tx.commit().map_err(store_err)?;
     let msg = format!(
         "replaced {} graph{} with {} quads\n",
@@ -1535,6 +1554,7 @@ mod tests {
                 ))
                 .unwrap();
         }
+        crate::kb::store::rebuild_union(&store).unwrap();
         Arc::new(State {
             store,
             path: PathBuf::from("mem"),
@@ -1715,7 +1735,16 @@ mod tests {
         assert_eq!(call(&st, "POST", "/sparql", &wrong, update).0, 401);
         let right = [form[0], ("Authorization", "Bearer tok")];
         assert_eq!(call(&st, "POST", "/sparql", &right, update).0, 204);
-        assert_eq!(st.store.len().unwrap(), 4);
+        // 3 article quads, the inserted one, and the union graph's copy of each.
+        assert_eq!(st.store.len().unwrap(), 8);
+        let (_, _, body) = call(
+            &st,
+            "GET",
+            "/sparql?query=ASK%7B%3Chttp%3A%2F%2Fexample.com%2Fx%3E%3Fp%3Fo%7D",
+            &[("Accept", "application/sparql-results+json")],
+            "",
+        );
+        assert!(body.contains("true"), "the update is seen by queries: {body}");
         assert_eq!(
             call(&st, "POST", "/sparql", &right, "INSERT nonsense").0,
             400
@@ -1728,6 +1757,7 @@ mod tests {
         ];
         let (s, _, body) = call(&st, "PUT", "/store", &put, nq);
         assert_eq!(s, 200, "{body}");
-        assert_eq!(st.store.len().unwrap(), 2);
+        // a's one quad and the inserted one, with their union copies; a's old triples left it.
+        assert_eq!(st.store.len().unwrap(), 4);
     }
 }

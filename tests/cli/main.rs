@@ -608,7 +608,7 @@ fn a_locked_store_is_reported_and_untouched() {
         "{}",
         stderr(&o)
     );
-    assert_eq!(held.len().unwrap() as u64, before);
+    assert_eq!(held.source_len().unwrap() as u64, before);
     drop(held);
     assert_eq!(quads(d.path()), before);
 }

@@ -1744,7 +1744,10 @@ mod tests {
             &[("Accept", "application/sparql-results+json")],
             "",
         );
-        assert!(body.contains("true"), "the update is seen by queries: {body}");
+        assert!(
+            body.contains("true"),
+            "the update is seen by queries: {body}"
+        );
         assert_eq!(
             call(&st, "POST", "/sparql", &right, "INSERT nonsense").0,
             400

@@ -561,7 +561,9 @@ def write_report(r, path):
             lines.append(f"| {x['query']} | – | timed out | timed out |")
         else:
             lines.append(f"| {x['query']} | {x['rows']:,} | {x['p50_ms']:.1f} | {x['p95_ms']:.1f} |")
-    head, body = lines[:6], lines[6:]
+    if r.get("note"):
+        lines[6:6] = [f"Note: {r['note']}.", ""]
+    head, body = lines[:6 + (2 if r.get("note") else 0)], lines[6 + (2 if r.get("note") else 0):]
     lines = head + targets(r) + body
     os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     with open(path, "w") as f:

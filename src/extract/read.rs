@@ -174,9 +174,11 @@ fn walk(dir: &Path) -> Result<Vec<PathBuf>> {
         for entry in entries {
             let entry = entry.map_err(|e| Error::io(&d, e))?;
             let p = entry.path();
+            // Hidden files, and gold files (`NAME.gold.tsv`, docs/gold-format.md), which sit
+            // beside the articles they score and are not articles themselves.
             if p.file_name()
                 .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with('.'))
+                .is_some_and(|n| n.starts_with('.') || n.ends_with(".gold.tsv"))
             {
                 continue;
             }

@@ -92,8 +92,18 @@ pub fn list(queries_dir: &Path) -> Result<Vec<(String, String)>> {
     Ok(out)
 }
 
+/// Whether the query computes `?name` with `BIND(… AS ?name)`.
+fn assigned_by_bind(text: &str, name: &str) -> bool {
+    let compact: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let lower = compact.to_lowercase();
+    [format!(" as ?{name})"), format!(" as ${name})")]
+        .iter()
+        .any(|needle| lower.contains(&needle.to_lowercase()))
+}
+
 /// Substitutes `--param name=value` into the query: every `?name` / `$name` is bound with
-/// `VALUES`, the value taken as an IRI when written `<…>`, a number when numeric, else a literal.
+/// `VALUES`, the value taken as an IRI when written `<…>`, a number when numeric, else a literal;
+/// a variable the query computes with `BIND(… AS ?name)` gets a `FILTER` instead.
 pub fn bind_params(text: &str, params: &[(String, String)]) -> Result<String> {
     if params.is_empty() {
         return Ok(text.to_string());
@@ -112,12 +122,23 @@ pub fn bind_params(text: &str, params: &[(String, String)]) -> Result<String> {
             )));
         }
         let is_iri = v.starts_with('<') && v.ends_with('>');
+        let quoted = format!("\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\""));
         let term = if is_iri || v.parse::<f64>().is_ok() {
             v.clone()
         } else {
-            format!("\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\""))
+            quoted.clone()
         };
-        values.push_str(&format!(" VALUES ?{k} {{ {term} }}"));
+        if assigned_by_bind(text, k) {
+            // `BIND(… AS ?k)` may not rebind a variable VALUES already bound; a FILTER applies
+            // to its whole group, after the BIND, wherever it stands.
+            if is_iri {
+                values.push_str(&format!(" FILTER(?{k} = {term})"));
+            } else {
+                values.push_str(&format!(" FILTER(STR(?{k}) = {quoted})"));
+            }
+        } else {
+            values.push_str(&format!(" VALUES ?{k} {{ {term} }}"));
+        }
     }
     // Insert the VALUES blocks at the start of the outermost WHERE group.
     let mut at = None;
@@ -312,5 +333,12 @@ mod tests {
         let b = bind_params(q, &[("country".into(), "Kazakhstan".into())]).unwrap();
         assert_eq!(b, "SELECT ?f WHERE { VALUES ?country { \"Kazakhstan\" } ?f kgx:countryOfOrigin ?c . ?c rdfs:label ?country }");
         assert!(bind_params(q, &[("nope".into(), "x".into())]).is_err());
+        // A variable the query computes is filtered, not bound before its BIND.
+        let q = "SELECT ?y WHERE { ?f kgx:year ?v BIND(STR(?v) AS ?y) }";
+        let b = bind_params(q, &[("y".into(), "2019".into())]).unwrap();
+        assert_eq!(
+            b,
+            "SELECT ?y WHERE { FILTER(STR(?y) = \"2019\") ?f kgx:year ?v BIND(STR(?v) AS ?y) }"
+        );
     }
 }

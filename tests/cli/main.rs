@@ -545,6 +545,12 @@ fn a_directory_skips_unreadable_files_with_a_warning() {
     std::fs::copy(seed(), corpus.join("seed.txt")).unwrap();
     std::fs::write(corpus.join("photo.jpg"), b"\xff\xd8\xff\xe0\x00\x10JFIF").unwrap();
     std::fs::write(corpus.join("empty.md"), b"").unwrap();
+    // A gold file beside its article is not an article.
+    std::fs::copy(
+        root().join("tests/gold/welcome-to-the-usa.gold.tsv"),
+        corpus.join("seed.gold.tsv"),
+    )
+    .unwrap();
     let o = kgx(d.path(), &["ingest", corpus.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
     let err = stderr(&o);

@@ -487,7 +487,7 @@ def write_report(r, path):
         f"kgx binary: `{os.path.relpath(r['kgx'], ROOT) if r['kgx'].startswith(ROOT) else r['kgx']}`.",
         "",
         "Reproduce: `python3 scripts/bench.py` (builds the release binary, generates the corpora "
-        f"with seed {r['seed']}, runs everything below; about half an hour at 100k).",
+        f"with seed {r['seed']}, runs everything below; about 50 minutes with the 100k ingest).",
         "",
         "## Extraction alone",
         "",

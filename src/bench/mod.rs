@@ -169,44 +169,24 @@ pub struct QueryLimits {
 /// `None` when cancelled at `timeout`.
 fn run_once(kb: &Kb, sparql: &str, timeout: std::time::Duration) -> Result<Option<(usize, f64)>> {
     use oxigraph::sparql::{CancellationToken, QueryResults, SparqlEvaluator};
-    use std::sync::mpsc::{channel, RecvTimeoutError};
     let token = CancellationToken::new();
     let mut q = SparqlEvaluator::new()
         .with_cancellation_token(token.clone())
         .parse_query(sparql)
         .map_err(|e| Error::Query(e.to_string()))?;
     crate::kb::store::use_union_default(&mut q);
-    let (done, wait) = channel::<()>();
-    let watchdog = std::thread::spawn(move || {
-        if let Err(RecvTimeoutError::Timeout) = wait.recv_timeout(timeout) {
-            token.cancel();
-        }
-    });
+    let watchdog = crate::kb::serve::Watchdog::start(token, timeout);
     let t = Instant::now();
-    let outcome = (|| -> std::result::Result<usize, oxigraph::sparql::QueryEvaluationError> {
-        Ok(match q.on_store(&kb.store).execute()? {
-            QueryResults::Solutions(s) => {
-                let mut n = 0;
-                for r in s {
-                    r?;
-                    n += 1;
-                }
-                n
-            }
-            QueryResults::Graph(g) => {
-                let mut n = 0;
-                for r in g {
-                    r?;
-                    n += 1;
-                }
-                n
-            }
-            QueryResults::Boolean(_) => 1,
-        })
-    })();
+    let outcome = q
+        .on_store(&kb.store)
+        .execute()
+        .and_then(|results| match results {
+            QueryResults::Solutions(mut s) => s.try_fold(0, |n, r| r.map(|_| n + 1)),
+            QueryResults::Graph(mut g) => g.try_fold(0, |n, r| r.map(|_| n + 1)),
+            QueryResults::Boolean(_) => Ok(1),
+        });
     let ms = t.elapsed().as_secs_f64() * 1e3;
-    drop(done);
-    let _ = watchdog.join();
+    drop(watchdog);
     match outcome {
         Ok(rows) => Ok(Some((rows, ms))),
         Err(e) if e.to_string().contains("cancel") => Ok(None),

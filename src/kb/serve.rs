@@ -747,12 +747,13 @@ fn sparql(state: &Arc<State>, req: &mut Request<Body>) -> HttpResult {
 }
 
 /// Cancels a query when its time is up, unless dropped first.
-struct Watchdog {
+/// Cancels a query's token when `timeout` passes before the watchdog is dropped.
+pub(crate) struct Watchdog {
     _done: mpsc::Sender<()>,
 }
 
 impl Watchdog {
-    fn start(token: CancellationToken, timeout: Duration) -> Watchdog {
+    pub(crate) fn start(token: CancellationToken, timeout: Duration) -> Watchdog {
         let (tx, rx) = mpsc::channel::<()>();
         std::thread::spawn(move || {
             if let Err(mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(timeout) {
@@ -1304,9 +1305,7 @@ fn put_quads(state: &State, req: &mut Request<Body>, params: &Params) -> HttpRes
     let mut tx = state.store.start_transaction().map_err(store_err)?;
     let mut old: Vec<Triple> = Vec::new();
     for g in &graphs {
-        for q in tx.quads_for_pattern(None, None, None, Some(GraphNameRef::NamedNode(g.as_ref()))) {
-            old.push(Triple::from(q.map_err(store_err)?));
-        }
+        old.extend(crate::kb::store::graph_triples(&tx, g.as_ref()).map_err(store_err)?);
         tx.remove_named_graph(g.as_ref()).map_err(store_err)?;
         tx.insert_named_graph(g.as_ref());
     }

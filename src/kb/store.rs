@@ -34,6 +34,16 @@ pub fn union_copy(q: QuadRef<'_>) -> Quad {
     )
 }
 
+/// The triples of one graph, read in `tx` (what a write is about to remove from it).
+pub fn graph_triples(
+    tx: &Transaction<'_>,
+    g: NamedNodeRef<'_>,
+) -> std::result::Result<Vec<Triple>, StorageError> {
+    tx.quads_for_pattern(None, None, None, Some(GraphNameRef::NamedNode(g)))
+        .map(|q| q.map(Triple::from))
+        .collect()
+}
+
 /// Inserts a quad and its union copy.
 pub fn insert_with_union(tx: &mut Transaction<'_>, q: QuadRef<'_>) {
     tx.insert(q);
@@ -125,8 +135,6 @@ pub struct IngestReport {
     pub articles: usize,
     /// Articles whose graph existed before and was replaced.
     pub replaced: usize,
-    pub quads_before: usize,
-    pub quads_after: usize,
 }
 
 /// Counts shown by `kgx stats`.
@@ -244,11 +252,7 @@ impl Kb {
             return Ok(());
         }
         let mut tx = self.store.start_transaction().map_err(|e| self.err(e))?;
-        let old: Vec<Triple> = tx
-            .quads_for_pattern(None, None, None, Some(GraphNameRef::NamedNode(g.as_ref())))
-            .map(|q| q.map(Triple::from))
-            .collect::<std::result::Result<_, _>>()
-            .map_err(|e| self.err(e))?;
+        let old = graph_triples(&tx, g.as_ref()).map_err(|e| self.err(e))?;
         tx.clear_graph(g.as_ref()).map_err(|e| self.err(e))?;
         for q in quads {
             let q = Quad::new(
@@ -267,7 +271,6 @@ impl Kb {
     pub fn replace_articles(&self, articles: &[(String, Vec<Quad>)]) -> Result<IngestReport> {
         let mut report = IngestReport {
             articles: articles.len(),
-            quads_before: self.source_len()?,
             ..IngestReport::default()
         };
         let mut tx = self.store.start_transaction().map_err(|e| self.err(e))?;
@@ -279,11 +282,7 @@ impl Kb {
                 .map_err(|e| self.err(e))?
             {
                 report.replaced += 1;
-                old = tx
-                    .quads_for_pattern(None, None, None, Some(GraphNameRef::NamedNode(g.as_ref())))
-                    .map(|q| q.map(Triple::from))
-                    .collect::<std::result::Result<_, _>>()
-                    .map_err(|e| self.err(e))?;
+                old = graph_triples(&tx, g.as_ref()).map_err(|e| self.err(e))?;
                 tx.remove_named_graph(g.as_ref()).map_err(|e| self.err(e))?;
             }
             tx.insert_named_graph(g.as_ref());
@@ -296,7 +295,6 @@ impl Kb {
                 .map_err(|e| self.err(e))?;
         }
         tx.commit().map_err(|e| self.err(e))?;
-        report.quads_after = self.source_len()?;
         Ok(report)
     }
 
@@ -313,15 +311,6 @@ impl Kb {
         }
         out.sort();
         Ok(out)
-    }
-
-    /// Number of quads in an article's graph.
-    pub fn article_len(&self, id: &str) -> Result<usize> {
-        let g = NamedNode::new_unchecked(article_iri(id));
-        Ok(self
-            .store
-            .quads_for_pattern(None, None, None, Some(GraphNameRef::NamedNode(g.as_ref())))
-            .count())
     }
 
     /// Deletes an article's graph (exactly its facts). Returns the number of quads removed.
@@ -352,11 +341,7 @@ impl Kb {
             )));
         }
         let mut tx = self.store.start_transaction().map_err(|e| self.err(e))?;
-        let old: Vec<Triple> = tx
-            .quads_for_pattern(None, None, None, Some(GraphNameRef::NamedNode(g.as_ref())))
-            .map(|q| q.map(Triple::from))
-            .collect::<std::result::Result<_, _>>()
-            .map_err(|e| self.err(e))?;
+        let old = graph_triples(&tx, g.as_ref()).map_err(|e| self.err(e))?;
         let n = old.len();
         tx.remove_named_graph(g.as_ref()).map_err(|e| self.err(e))?;
         release_from_union(&mut tx, old).map_err(|e| self.err(e))?;
@@ -409,9 +394,10 @@ impl Kb {
                 .unwrap_or(0))
         };
         let p = crate::vocab::PREFIXES;
+        let union = self.union_len()?;
         let mut st = Stats {
-            quads: self.source_len()?,
-            union_triples: self.union_len()?,
+            union_triples: union,
+            quads: self.len()? - union,
             articles: self.articles()?.len(),
             ..Stats::default()
         };

@@ -39,6 +39,7 @@ pub fn extract(article: &Article, res: &Resources) -> Extraction {
         })
         .collect();
     let plain = mention::rule_mentions(&text, &sentences, &[], &plain_rules, false);
+    let shapes = mention::name_shape_mentions(&text, &sentences, res);
     let mut mentions = gaz.clone();
     let mut cache = mention::ViewCache::default();
     for _round in 0..3 {
@@ -50,12 +51,14 @@ pub fn extract(article: &Article, res: &Resources) -> Extraction {
             false,
             &mut cache,
         );
-        let pool = mentions
+        let mut pool: Vec<_> = mentions
             .iter()
             .chain(plain.iter())
+            .chain(shapes.iter())
             .chain(typed.iter())
             .cloned()
             .collect();
+        mention::split_possessives(&text, &mut pool);
         let next = mention::resolve(Vec::new(), pool);
         if next == mentions {
             break;

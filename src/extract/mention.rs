@@ -154,6 +154,79 @@ pub fn rule_mentions_cached(
     out
 }
 
+/// Rule id recorded for person names found by their shape (given name or surname ending).
+pub const NAME_SHAPE_RULE: &str = "name-shape";
+
+/// Person-name candidates found by shape ([`crate::resources::PersonNames`]): a known given name
+/// opening the name is surer (0.75) than a surname ending alone (0.7). Both yield to any longer
+/// mention and to cue-word patterns over the same words.
+pub fn name_shape_mentions(text: &str, sentences: &[Sentence], res: &Resources) -> Vec<Mention> {
+    let is_demonym = |w: &str| {
+        res.gazetteer
+            .find(w)
+            .iter()
+            .any(|m| m.start == 0 && m.end == w.len() && matches!(m.target, Target::Demonym(_)))
+    };
+    let mut out = Vec::new();
+    for s in sentences {
+        for shape in res.names.find(text, &s.tokens, is_demonym) {
+            out.push(Mention {
+                span: shape.span,
+                sentence: s.index,
+                ty: EntityType::Person,
+                text: text[shape.span.start..shape.span.end].to_string(),
+                gazetteer: None,
+                demonym: false,
+                anaphor: false,
+                origin: Origin {
+                    rule: NAME_SHAPE_RULE.into(),
+                    confidence: if shape.given { 0.75 } else { 0.7 },
+                },
+                entity: None,
+            });
+        }
+    }
+    out
+}
+
+/// A title found by a broad pattern may have swallowed its possessor: "Farrukh Nazarov’s Pamir
+/// Lullaby", "Poland’s Corpus Christi". When another candidate (a person, place or organisation)
+/// starts where the title starts and ends right before "’s ", the title keeps only what follows.
+/// The owner must be a gazetteer name or a name of two words or more: a one-word "owner" found
+/// only by the possessive itself ("Grandmother’s Radio") splits nothing.
+pub fn split_possessives(text: &str, pool: &mut [Mention]) {
+    let owners: Vec<Span> = pool
+        .iter()
+        .filter(|m| !m.anaphor && !matches!(m.ty, EntityType::Film | EntityType::CreativeWork))
+        .filter(|m| m.gazetteer.is_some() || m.text.trim().contains(char::is_whitespace))
+        .map(|m| m.span)
+        .collect();
+    for m in pool.iter_mut() {
+        if m.gazetteer.is_some()
+            || m.anaphor
+            || !matches!(m.ty, EntityType::Film | EntityType::CreativeWork)
+        {
+            continue;
+        }
+        let Some(owner) = owners
+            .iter()
+            .filter(|o| o.start == m.span.start && o.end < m.span.end)
+            .max_by_key(|o| o.end)
+        else {
+            continue;
+        };
+        let after = &text[owner.end..m.span.end];
+        let Some(rest) = ["’s ", "'s "].iter().find_map(|p| after.strip_prefix(p)) else {
+            continue;
+        };
+        if rest.trim().is_empty() {
+            continue;
+        }
+        m.span = Span::new(m.span.end - rest.len(), m.span.end);
+        m.text = rest.to_string();
+    }
+}
+
 /// Capitalised words that start sentences or precede names but are never part of a person's
 /// name: "Director Sergey Dvortsevoy" → "Sergey Dvortsevoy".
 const NOT_NAMES: [&str; 52] = [

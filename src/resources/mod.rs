@@ -2,10 +2,12 @@
 //! read-only for every stage.
 
 pub mod gazetteer;
+pub mod names;
 pub mod ontology;
 pub mod rules;
 
 pub use gazetteer::Gazetteer;
+pub use names::PersonNames;
 pub use ontology::Ontology;
 pub use rules::RuleSet;
 
@@ -19,19 +21,23 @@ pub struct Resources {
     pub root: PathBuf,
     pub ontology: Ontology,
     pub gazetteer: Gazetteer,
+    /// Given names and surname endings (person-name shapes).
+    pub names: PersonNames,
     pub rules: RuleSet,
 }
 
 impl Resources {
-    /// Loads `ROOT/ontologies/kgx.ttl`, `ROOT/data/gazetteers/*.tsv` and `ROOT/data/rules/*.toml`.
+    /// Loads `ROOT/ontologies/kgx.ttl`, `ROOT/data/gazetteers/*.tsv` (and the name lists) and `ROOT/data/rules/*.toml`.
     pub fn load(root: &Path) -> Result<Resources> {
         let ontology = Ontology::load(&root.join("ontologies/kgx.ttl"))?;
         let gazetteer = Gazetteer::load(&root.join("data/gazetteers"))?;
+        let names = PersonNames::load(&root.join("data/gazetteers"))?;
         let rules = RuleSet::load(&root.join("data/rules"), &ontology)?;
         Ok(Resources {
             root: root.to_path_buf(),
             ontology,
             gazetteer,
+            names,
             rules,
         })
     }

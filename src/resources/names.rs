@@ -1,0 +1,227 @@
+//! Person-name shapes: `data/gazetteers/given-names.txt` and `surname-endings.txt`.
+//!
+//! Most people in the region's press are named once, without a cue word ("Farrukh Nazarov shot it
+//! himself"). Two shapes catch them: a known **given name** followed by one or two capitalised
+//! words, and two or three capitalised words whose last one ends like a **surname** of the region
+//! ("-ov", "-yan", "-shvili", "-enko", "-wicz"). [`PersonNames::find`] returns the candidate spans
+//! of one sentence; the mention stage weighs them against every other mention.
+
+use crate::error::{Error, Result};
+use crate::model::{Span, Token};
+use std::collections::HashSet;
+use std::path::Path;
+
+/// Words that end a name run: a given name followed by one of these is a place or an institution
+/// ("Heydar Aliyev Center", "Sofia Film Festival"), which a longer mention will cover.
+const HEADS: [&str; 34] = [
+    "Center", "Centre", "Street", "Avenue", "Square", "Prize", "Award", "Awards", "Festival",
+    "Film", "Films", "Studio", "Studios", "University", "Institute", "Museum", "Cinema", "Gallery",
+    "Palace", "Theatre", "Theater", "Foundation", "Fund", "School", "Academy", "Library", "Hall",
+    "Park", "Bridge", "Prospect", "Lane", "Road", "Stadium", "Airport",
+];
+
+/// Capitalised words that never begin a person's name: function words, titles, role nouns and
+/// calendar words ("In Nazarov's film", "Director Nazarov", "Monday Balagov …").
+const NOT_FIRST: [&str; 73] = [
+    "The", "A", "An", "This", "That", "These", "Those", "It", "Its", "He", "She", "His", "Her",
+    "They", "Their", "We", "Our", "I", "In", "On", "At", "But", "And", "Yet", "Then", "For", "As",
+    "If", "When", "While", "After", "Before", "Like", "Unlike", "With", "From", "By", "To", "Of",
+    "Director", "Filmmaker", "Actress", "Actor", "Producer", "President", "Former", "Writer",
+    "Artist", "Star", "Screenwriter", "Minister", "Mr", "Mrs", "Ms", "Dr", "Prof", "Both", "Even",
+    "Only", "Saint", "St", "January", "February", "March", "April", "May", "June", "July",
+    "August", "September", "October", "November", "December",
+];
+
+/// The two name lists, loaded once.
+#[derive(Debug, Default)]
+pub struct PersonNames {
+    given: HashSet<String>,
+    endings: Vec<String>,
+}
+
+/// A name candidate: its span and whether a known given name starts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NameShape {
+    pub span: Span,
+    pub given: bool,
+}
+
+fn read_list(path: &Path) -> Result<Vec<String>> {
+    if !path.is_file() {
+        return Ok(Vec::new());
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let w = line.trim();
+        if w.is_empty() || w.starts_with('#') {
+            continue;
+        }
+        if w.contains(char::is_whitespace) {
+            return Err(Error::Resource {
+                path: path.to_path_buf(),
+                line: i + 1,
+                message: format!("`{w}`: one word per line"),
+            });
+        }
+        out.push(w.to_string());
+    }
+    Ok(out)
+}
+
+/// A word that can be part of a name: an uppercase letter, then letters (hyphens and inner
+/// apostrophes allowed: "Kore-eda", "O'Brien"), not all capitals unless it is one letter long.
+fn is_name_word(w: &str) -> bool {
+    let mut cs = w.chars();
+    let Some(first) = cs.next() else {
+        return false;
+    };
+    if !first.is_uppercase() {
+        return false;
+    }
+    let rest: Vec<char> = cs.collect();
+    if rest.is_empty() {
+        return false;
+    }
+    rest.iter()
+        .all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '’'))
+        && rest.iter().any(|c| c.is_lowercase())
+}
+
+impl PersonNames {
+    /// Loads `dir/given-names.txt` and `dir/surname-endings.txt` (either may be absent).
+    pub fn load(dir: &Path) -> Result<PersonNames> {
+        let given = read_list(&dir.join("given-names.txt"))?.into_iter().collect();
+        let mut endings: Vec<String> = read_list(&dir.join("surname-endings.txt"))?
+            .into_iter()
+            .map(|e| e.to_lowercase())
+            .collect();
+        endings.sort_by_key(|e| std::cmp::Reverse(e.len()));
+        endings.dedup();
+        Ok(PersonNames { given, endings })
+    }
+
+    pub fn is_given(&self, w: &str) -> bool {
+        self.given.contains(w)
+    }
+
+    /// True when `w` ends like a surname and is at least three letters longer than the ending.
+    pub fn has_surname_ending(&self, w: &str) -> bool {
+        let lower = w.to_lowercase();
+        let n = lower.chars().count();
+        self.endings
+            .iter()
+            .any(|e| lower.ends_with(e.as_str()) && n >= e.chars().count() + 3)
+    }
+
+    /// Name candidates among a sentence's tokens. `text` is the article text the token spans
+    /// point into; `is_demonym` tells adjectives of countries ("Kazakh"), which begin no name.
+    pub fn find(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        is_demonym: impl Fn(&str) -> bool,
+    ) -> Vec<NameShape> {
+        let mut out = Vec::new();
+        // The first word of the sentence (after an opening quote) is capitalised anyway.
+        let first_word = tokens
+            .iter()
+            .position(|t| t.text.chars().next().is_some_and(char::is_alphanumeric));
+        let mut i = 0;
+        while i < tokens.len() {
+            // A run of name words separated by single spaces.
+            let mut j = i;
+            while j < tokens.len()
+                && is_name_word(&tokens[j].text)
+                && (j == i || &text[tokens[j - 1].span.end..tokens[j].span.start] == " ")
+            {
+                j += 1;
+            }
+            if j == i {
+                i += 1;
+                continue;
+            }
+            let mut run: Vec<usize> = (i..j).collect();
+            // Leading words that begin no name.
+            while let Some(&k) = run.first() {
+                let w = tokens[k].text.as_str();
+                if NOT_FIRST.contains(&w) || is_demonym(w) || HEADS.contains(&w) {
+                    run.remove(0);
+                } else {
+                    break;
+                }
+            }
+            if let Some(cut) = run.iter().position(|&k| HEADS.contains(&tokens[k].text.as_str())) {
+                run.truncate(cut);
+            }
+            if run.len() >= 2 {
+                let w0 = tokens[run[0]].text.as_str();
+                let given = self.is_given(w0);
+                let take = if given {
+                    run.len().min(3)
+                } else if run.len() <= 3
+                    && self.has_surname_ending(&tokens[run[run.len() - 1]].text)
+                    && Some(run[0]) != first_word
+                {
+                    run.len()
+                } else {
+                    0
+                };
+                if take >= 2 {
+                    out.push(NameShape {
+                        span: Span::new(
+                            tokens[run[0]].span.start,
+                            tokens[run[take - 1]].span.end,
+                        ),
+                        given,
+                    });
+                }
+            }
+            i = j.max(i + 1);
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::text::tokens;
+
+    fn names() -> PersonNames {
+        PersonNames {
+            given: ["Farrukh", "Cate", "Heydar"]
+                .into_iter()
+                .map(String::from)
+                .collect(),
+            endings: vec!["ov".into(), "yan".into()],
+        }
+    }
+
+    fn find(s: &str) -> Vec<String> {
+        let toks = tokens(s, Span::new(0, s.len()));
+        names()
+            .find(s, &toks, |w| w == "Tajik")
+            .into_iter()
+            .map(|n| s[n.span.start..n.span.end].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn given_names_and_surname_endings() {
+        assert_eq!(
+            find("Tajik director Farrukh Nazarov shot it with Dilshod Rahimov."),
+            ["Farrukh Nazarov", "Dilshod Rahimov"]
+        );
+        assert_eq!(find("The jury, led by Cate Blanchett, met."), ["Cate Blanchett"]);
+        // A surname shape needs a given name when it opens the sentence.
+        assert!(find("Kazakh Nazarov went home.").is_empty());
+        assert!(find("Later Nazarov went home.").is_empty());
+        // Institutions end the run; one word is no name.
+        assert!(find("We met at the Heydar Aliyev Center.")
+            .iter()
+            .all(|n| n == "Heydar Aliyev"));
+        assert!(find("It opened in Tajik Nazarov.").is_empty());
+        assert!(find("Then Anahit Sargsyan spoke.") == ["Anahit Sargsyan"]);
+    }
+}

@@ -158,8 +158,8 @@ pub fn rule_mentions_cached(
 pub const NAME_SHAPE_RULE: &str = "name-shape";
 
 /// Person-name candidates found by shape ([`crate::resources::PersonNames`]): a known given name
-/// opening the name is surer (0.75) than a surname ending alone (0.7). Both yield to any longer
-/// mention and to cue-word patterns over the same words.
+/// opening the name is surer (0.74) than a surname ending alone (0.7). Both yield to any longer
+/// mention and to cue-word patterns (0.75 and up) over the same words.
 pub fn name_shape_mentions(text: &str, sentences: &[Sentence], res: &Resources) -> Vec<Mention> {
     let is_demonym = |w: &str| {
         res.gazetteer
@@ -180,7 +180,7 @@ pub fn name_shape_mentions(text: &str, sentences: &[Sentence], res: &Resources) 
                 anaphor: false,
                 origin: Origin {
                     rule: NAME_SHAPE_RULE.into(),
-                    confidence: if shape.given { 0.75 } else { 0.7 },
+                    confidence: if shape.given { 0.74 } else { 0.7 },
                 },
                 entity: None,
             });

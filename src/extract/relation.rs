@@ -428,6 +428,10 @@ pub fn infer(x: &mut Extraction, res: &Resources, facts: &mut Facts) {
             let mut states: Vec<(HashMap<String, Node>, Vec<Evidence>)> =
                 vec![(HashMap::new(), Vec::new())];
             for atom in when {
+                if atom.negated {
+                    states.retain(|(b, _)| match_atom(atom, b, x, res, facts).is_empty());
+                    continue;
+                }
                 let mut next = Vec::new();
                 for (b, evs) in &states {
                     for (nb, ev) in match_atom(atom, b, x, res, facts) {

@@ -22,7 +22,9 @@
 //! article: `when = ["?p directed ?f", "?f countryOfOrigin ?c"]`, `then = ["?p nationality ?c"]`.
 //! Besides ontology properties, atoms may use `type` (`?x type City`), `gazLocatedIn` (the
 //! gazetteer's containing place), `gazPresentedBy`, `isFocus` (`?c isFocus Country`: the most
-//! mentioned entity of that type) and `inTitle` (`?x inTitle true`).
+//! mentioned entity of that type) and `inTitle` (`?x inTitle true`). A `when` atom written
+//! `not ?x directed ?f` keeps a binding only when no fact matches it (negation as failure over
+//! the facts derived so far; its variables that are still unbound match anything).
 //!
 //! Every rule has an `id`, a `confidence` in (0, 1] and `[[rule.example]]`s (a text and the
 //! facts/mentions it must give, or must not give) that `cargo test` runs.
@@ -149,6 +151,8 @@ pub struct Atom {
     pub s: String,
     pub p: String,
     pub o: String,
+    /// `not ?s p ?o`: the binding survives only when no fact matches (negation as failure).
+    pub negated: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -584,9 +588,15 @@ pub const PSEUDO: [&str; 5] = [
 ];
 
 fn parse_atom(s: &str, ontology: &Ontology) -> Result<Atom, String> {
-    let parts: Vec<&str> = s.split_whitespace().collect();
+    let mut parts: Vec<&str> = s.split_whitespace().collect();
+    let negated = parts.first() == Some(&"not");
+    if negated {
+        parts.remove(0);
+    }
     if parts.len() != 3 {
-        return Err(format!("atom `{s}` is not `subject property object`"));
+        return Err(format!(
+            "atom `{s}` is not `subject property object` (or `not subject property object`)"
+        ));
     }
     let p = parts[1];
     if ontology.property(p).is_none() && !PSEUDO.contains(&p) {
@@ -602,6 +612,7 @@ fn parse_atom(s: &str, ontology: &Ontology) -> Result<Atom, String> {
         s: parts[0].to_string(),
         p: p.to_string(),
         o: parts[2].to_string(),
+        negated,
     })
 }
 
@@ -621,8 +632,15 @@ fn compile_inference(
         .iter()
         .map(|a| parse_atom(a, ontology))
         .collect::<Result<_, _>>()?;
+    if when.first().is_some_and(|a| a.negated) {
+        return Err("the first `when` atom cannot be negated".into());
+    }
+    if let Some(a) = then.iter().find(|a| a.negated) {
+        return Err(format!("`then` atom `not {} {} {}`: only `when` atoms can be negated", a.s, a.p, a.o));
+    }
     let bound: HashSet<&str> = when
         .iter()
+        .filter(|a| !a.negated)
         .flat_map(|a| [a.s.as_str(), a.o.as_str()])
         .filter(|t| t.starts_with('?'))
         .collect();

@@ -8,11 +8,17 @@ use crate::resources::rules::Rule;
 use crate::resources::Resources;
 
 /// Extracts from a bare text, as an article with no title.
-pub fn extract_text(title: Option<&str>, text: &str, res: &Resources) -> Extraction {
+pub fn extract_text(
+    title: Option<&str>,
+    date: Option<&str>,
+    text: &str,
+    res: &Resources,
+) -> Extraction {
     let article = Article {
         id: "example".into(),
         title: title.unwrap_or_default().to_string(),
         body: text.to_string(),
+        date: date.map(str::to_string),
         source: "example".into(),
         ..Article::default()
     };
@@ -44,7 +50,7 @@ pub fn has_fact(x: &Extraction, spec: &str, rule: Option<&str>) -> bool {
 pub fn run_examples(rule: &Rule, res: &Resources) -> Vec<String> {
     let mut failures = Vec::new();
     for (i, ex) in rule.examples.iter().enumerate() {
-        let x = extract_text(ex.title.as_deref(), &ex.text, res);
+        let x = extract_text(ex.title.as_deref(), ex.date.as_deref(), &ex.text, res);
         let where_ = format!(
             "{}:{}: rule `{}` example {}",
             rule.file.display(),

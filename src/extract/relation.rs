@@ -370,6 +370,18 @@ fn match_atom(
                 }
             }
         }
+        "pubYear" => {
+            let year = x.article.date.as_deref().and_then(|d| d.get(..4)).filter(|y| {
+                y.len() == 4 && y.bytes().all(|c| c.is_ascii_digit())
+            });
+            if let Some(y) = year {
+                if let Some(nb) = bind(b, &atom.s, Node::Article)
+                    .and_then(|nb| bind(&nb, &atom.o, Node::Literal(y.to_string())))
+                {
+                    out.push((nb, None));
+                }
+            }
+        }
         "gazLocatedIn" | "gazPresentedBy" => {
             for &e in &emitted {
                 let Some(g) = x.entities[e].gazetteer else {

@@ -22,7 +22,8 @@
 //! article: `when = ["?p directed ?f", "?f countryOfOrigin ?c"]`, `then = ["?p nationality ?c"]`.
 //! Besides ontology properties, atoms may use `type` (`?x type City`), `gazLocatedIn` (the
 //! gazetteer's containing place), `gazPresentedBy`, `isFocus` (`?c isFocus Country`: the most
-//! mentioned entity of that type) and `inTitle` (`?x inTitle true`). A `when` atom written
+//! mentioned entity of that type), `inTitle` (`?x inTitle true`) and `pubYear` (`@article pubYear ?y`:
+//! the year of the article's date). A `when` atom written
 //! `not ?x directed ?f` keeps a binding only when no fact matches it (negation as failure over
 //! the facts derived so far; its variables that are still unbound match anything).
 //!
@@ -112,6 +113,9 @@ pub struct Example {
     /// An optional headline, for rules that read titles.
     #[serde(default)]
     pub title: Option<String>,
+    /// An optional publication date (ISO), for rules that read it.
+    #[serde(default)]
+    pub date: Option<String>,
     pub text: String,
     /// `Subject | property | Object` lines that must be extracted.
     #[serde(default)]
@@ -579,12 +583,13 @@ fn compile_pattern(
 }
 
 /// Pseudo-properties an inference atom may use besides the ontology's.
-pub const PSEUDO: [&str; 5] = [
+pub const PSEUDO: [&str; 6] = [
     "type",
     "gazLocatedIn",
     "gazPresentedBy",
     "isFocus",
     "inTitle",
+    "pubYear",
 ];
 
 fn parse_atom(s: &str, ontology: &Ontology) -> Result<Atom, String> {

@@ -122,13 +122,13 @@ def load_ontology(bench):
     return {r["label"] for r in o["relations"]}, [c["label"] for c in o["concepts"]]
 
 
-def run_kgx(kgx, sentences):
+def run_kgx(kgx, sentences, resources=ROOT):
     with tempfile.TemporaryDirectory() as d:
         path = os.path.join(d, "t2k.jsonl")
         with open(path, "w", encoding="utf-8") as f:
             for i, s in enumerate(sentences):
                 f.write(json.dumps({"id": f"s{i}", "title": "", "text": s}) + "\n")
-        out = subprocess.run([kgx, "--resources", ROOT, "extract", "--format", "jsonl", path],
+        out = subprocess.run([kgx, "--resources", resources, "extract", "--format", "jsonl", path],
                              capture_output=True, text=True, check=True).stdout
     facts = defaultdict(list)
     for line in out.splitlines():
@@ -163,7 +163,22 @@ def predictions(facts, demonym_countries=False):
             continue
         rules = sorted({e["rule"] for e in f.get("evidence", [])})
         out.setdefault((s, rel, o), []).extend(rules)
-    return out
+    return most_specific_genres(out)
+
+
+def most_specific_genres(out):
+    """Wikidata gives a film one genre item per label ("comedy horror"), where kgx may state both
+    the compound and its parts ("comedy", "horror"): a genre whose words are a run of the words of
+    another genre of the same film is dropped."""
+    genres = defaultdict(set)
+    for (s, rel, o) in out:
+        if rel == "genre":
+            genres[s].add(norm_object(rel, o))
+
+    def subsumed(s, g):
+        return any(h != g and f" {g} " in f" {h} " for h in genres[s])
+
+    return {t: r for t, r in out.items() if t[1] != "genre" or not subsumed(t[0], norm_object("genre", t[2]))}
 
 
 def prf(gold, pred):
@@ -213,6 +228,8 @@ def main():
     ap.add_argument("--split", default="validation", choices=["validation", "train"])
     ap.add_argument("--bench", default=os.path.join(ROOT, "..", "shared", "text2kgbench"))
     ap.add_argument("--kgx", default=os.environ.get("KGX_BIN", os.path.join(ROOT, "target", "debug", "kgx")))
+    ap.add_argument("--resources", default=ROOT,
+                    help="the directory with data/ and ontologies/ (default: this repository)")
     ap.add_argument("--json", action="store_true", help="print the report as JSON")
     ap.add_argument("--dump", metavar="FILE", help="write every sentence with gold, output and rules (JSON Lines)")
     ap.add_argument("--limit", type=int, help="score only the first N sentences (quick runs)")
@@ -223,7 +240,7 @@ def main():
     relations, concepts = load_ontology(a.bench)
     concept_tokens = " ".join(clean_entity(c) for c in concepts)
     sentences = list(gold)[: a.limit] if a.limit else list(gold)
-    facts = run_kgx(a.kgx, sentences)
+    facts = run_kgx(a.kgx, sentences, a.resources)
     protocol, unfiltered, strict = Score(), Score(), Score()
     nout = rh = sh = oh = sh_fold = oh_fold = 0
     per_rel = defaultdict(lambda: [0, 0, 0, 0])  # correct (protocol), output, gold, correct (any)

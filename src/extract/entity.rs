@@ -203,6 +203,37 @@ pub fn salient(
     before.or_else(|| focus(mentions, entities, ty))
 }
 
+/// The entity of a type a rule's fact refers to without naming it ("X plays Y": Y is a character
+/// of *which* film?): among the entities of the type mentioned (by name or anaphor) in this
+/// sentence before `pos` or in the two sentences before it, the one the article mentions most
+/// (ties: the latest); with none in reach, the article's most mentioned one. Plain recency would
+/// pick a film named in passing ("the same edition in which Dvortsevoy's Ayka won").
+pub fn discourse_salient(
+    mentions: &[Mention],
+    entities: &[Entity],
+    ty: EntityType,
+    sentence: usize,
+    pos: usize,
+) -> Option<usize> {
+    let f = frequencies(mentions, entities.len());
+    mentions
+        .iter()
+        .filter(|m| {
+            !m.demonym
+                && m.sentence + 2 >= sentence
+                && (m.sentence < sentence || m.span.end <= pos)
+                && m.sentence <= sentence
+        })
+        .filter_map(|m| {
+            m.entity
+                .filter(|&e| ty.accepts(entities[e].ty))
+                .map(|e| (f[e], m.span.start, e))
+        })
+        .max()
+        .map(|(_, _, e)| e)
+        .or_else(|| focus(mentions, entities, ty))
+}
+
 /// The article's most mentioned entity of a type (ties: the first mentioned).
 pub fn focus(mentions: &[Mention], entities: &[Entity], ty: EntityType) -> Option<usize> {
     let f = frequencies(mentions, entities.len());

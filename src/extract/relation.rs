@@ -176,7 +176,7 @@ pub fn pattern_facts(x: &mut Extraction, res: &Resources, facts: &mut Facts) {
                 };
                 for spec in specs {
                     let resolve = |r: &Ref, x: &mut Extraction| -> Option<Node> {
-                        resolve_ref(r, &caps, &view, literal_slots, x, whole.start)
+                        resolve_ref(r, &caps, &view, literal_slots, x, si, whole.start)
                     };
                     let (Some(s), Some(o)) = (resolve(&spec.s, x), resolve(&spec.o, x)) else {
                         continue;
@@ -209,11 +209,14 @@ fn resolve_ref(
     view: &View,
     literal_slots: &std::collections::HashSet<String>,
     x: &mut Extraction,
+    sentence: usize,
     pos: usize,
 ) -> Option<Node> {
     match r {
         Ref::Article => Some(Node::Article),
-        Ref::Salient(t) => entity::salient(&x.mentions, &x.entities, *t, pos).map(Node::Entity),
+        Ref::Salient(t) => {
+            entity::discourse_salient(&x.mentions, &x.entities, *t, sentence, pos).map(Node::Entity)
+        }
         Ref::Focus(t) => entity::focus(&x.mentions, &x.entities, *t).map(Node::Entity),
         Ref::Slot(name) => {
             let g = caps.name(name)?;
@@ -238,7 +241,7 @@ fn resolve_ref(
                 } else {
                     hole
                 };
-                match resolve_ref(&hole, caps, view, literal_slots, x, pos)? {
+                match resolve_ref(&hole, caps, view, literal_slots, x, sentence, pos)? {
                     Node::Entity(e) => label.push_str(&x.entities[e].label),
                     Node::Literal(l) => label.push_str(&l),
                     Node::Article => return None,

@@ -50,8 +50,9 @@ const TITLE_WORD: &str =
     r"(?:(?:Mr|Mrs|Ms|Dr|St)\.|(?:\p{Lu}|\d)[\p{L}\p{M}\d]*(?:[-'][\p{L}\d]+)*)";
 /// A later word of a title: like `TITLE_WORD`, but not a bare number ("Shoplifters in 2018").
 const TITLE_NEXT: &str = r"(?:(?:Mr|Mrs|Ms|Dr|St)\.|\p{Lu}[\p{L}\p{M}\d]*(?:[-'][\p{L}\d]+)*)";
-/// Small words inside a title. Not "and": lists ("A and B") are far more common than titles with it.
-const SMALL: &str = r"(?:of|the|to|in|a|an|for|on|at|with|from|is|my|your|our|his|her|no|not|as|or|de|la|le|du|des|der|die|das|per|vs|versus|y|et|und)";
+/// Small words inside a title (articles, prepositions: "Sirens over Kharkiv"). Not "and": lists
+/// ("A and B") are far more common than titles with it.
+const SMALL: &str = r"(?:of|the|to|in|a|an|for|on|at|with|from|over|under|after|before|without|between|through|beyond|against|across|behind|into|upon|near|above|below|among|is|my|your|our|his|her|no|not|as|or|de|la|le|du|des|der|die|das|per|vs|versus|y|et|und)";
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -181,11 +181,51 @@ pub fn pattern_facts(x: &mut Extraction, res: &Resources, facts: &mut Facts) {
                     let (Some(s), Some(o)) = (resolve(&spec.s, x), resolve(&spec.o, x)) else {
                         continue;
                     };
+                    let o = festival_for_city(x, res, &spec.p, o);
                     emit(x, res, facts, spec, &s, &o, ev.clone());
                 }
             }
         }
     }
+}
+
+/// Metonymy: "premiered at Cannes", "competed at Karlovy Vary". When a property takes festivals
+/// but not places (`premieredAt`) and the object is a city the gazetteer gives exactly one
+/// festival for, the object becomes that festival (found among the article's entities, else
+/// added). Properties that take places too (`screenedAt`) keep the city.
+fn festival_for_city(x: &mut Extraction, res: &Resources, p: &str, o: Node) -> Node {
+    let Node::Entity(e) = o else {
+        return o;
+    };
+    let Some(prop) = res.ontology.property(p) else {
+        return o;
+    };
+    let city = &x.entities[e];
+    if city.ty != EntityType::City
+        || city.gazetteer.is_none()
+        || res.ontology.fits(city.ty.as_str(), &prop.range)
+        || !res.ontology.fits(EntityType::Festival.as_str(), &prop.range)
+    {
+        return o;
+    }
+    let Some(g) = res.gazetteer.festival_in(&city.label) else {
+        return o;
+    };
+    if let Some(i) = x.entities.iter().position(|e| e.gazetteer == Some(g)) {
+        return Node::Entity(i);
+    }
+    let entry = res.gazetteer.entry(g);
+    x.entities.push(Entity {
+        ty: EntityType::Festival,
+        label: entry.label.clone(),
+        aliases: Vec::new(),
+        wikidata: entry.wikidata.clone(),
+        geonames: entry.geonames.clone(),
+        gazetteer: Some(g),
+        mentions: Vec::new(),
+        implicit: false,
+    });
+    Node::Entity(x.entities.len() - 1)
 }
 
 fn emit(

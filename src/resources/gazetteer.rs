@@ -256,6 +256,19 @@ impl Gazetteer {
         out
     }
 
+    /// The one festival the gazetteer places in the city labelled `city`, if there is exactly one
+    /// ("premiered at Karlovy Vary": the Karlovy Vary International Film Festival).
+    pub fn festival_in(&self, city: &str) -> Option<usize> {
+        let mut found = self
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.ty == EntityType::Festival && e.located_in.as_deref() == Some(city))
+            .map(|(i, _)| i);
+        let first = found.next()?;
+        found.next().is_none().then_some(first)
+    }
+
     pub fn entry(&self, i: usize) -> &Entry {
         &self.entries[i]
     }

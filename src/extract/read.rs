@@ -267,18 +267,28 @@ pub fn slug(s: &str) -> String {
     out
 }
 
-/// Splits a text into paragraphs (runs of non-blank lines).
+/// Lines no longer than this, in a block of two or more, are a list (a cast list, credits), not
+/// soft-wrapped prose.
+const LIST_LINE: usize = 60;
+
+/// Splits a text into paragraphs: runs of non-blank lines, joined (soft-wrapped prose), except a
+/// block of short lines ("Aizada Zhumabaeva as Gulzat" / "Erkin Ryskulov as Sultan"), whose
+/// lines stay apart.
 fn paragraphs(text: &str) -> Vec<String> {
-    text.split("\n\n")
-        .map(|p| {
-            p.lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .filter(|p| !p.is_empty())
-        .collect()
+    let mut out = Vec::new();
+    for block in text.split("\n\n") {
+        let lines: Vec<&str> = block
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        if lines.len() >= 2 && lines.iter().all(|l| l.chars().count() <= LIST_LINE) {
+            out.extend(lines.iter().map(|l| l.to_string()));
+        } else if !lines.is_empty() {
+            out.push(lines.join(" "));
+        }
+    }
+    out
 }
 
 /// Drops site furniture from body paragraphs: "Read more …" links, and everything after a bare
@@ -620,6 +630,22 @@ pub fn read_html(html: &str, stem: &str, source: &str) -> Article {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn short_line_blocks_stay_lines_and_prose_is_joined() {
+        let p = paragraphs(
+            "Cast\n\nAizada Zhumabaeva as Gulzat\nErkin Ryskulov as Sultan\n\nThe film, written and directed by Temir Asanbekov, is a drama about a\nteacher who moves to a village.",
+        );
+        assert_eq!(
+            p,
+            [
+                "Cast",
+                "Aizada Zhumabaeva as Gulzat",
+                "Erkin Ryskulov as Sultan",
+                "The film, written and directed by Temir Asanbekov, is a drama about a teacher who moves to a village."
+            ]
+        );
+    }
+
     use super::*;
 
     #[test]

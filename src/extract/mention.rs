@@ -284,13 +284,17 @@ const NOT_NAMES: [&str; 52] = [
     "Only",
 ];
 
-/// Drops leading words of `NOT_NAMES` from a name span.
+/// Drops leading words of `NOT_NAMES`, and compounds like "Kharkiv-born", from a name span.
 pub fn trim_name(text: &str, mut span: Span) -> Span {
     loop {
         let s = &text[span.start..span.end];
         let word_end = s.find(char::is_whitespace).unwrap_or(s.len());
         let word = s[..word_end].trim_end_matches('.');
-        if word_end < s.len() && NOT_NAMES.contains(&word) {
+        // "Kharkiv-born Hrynchuk", "the Baku-based curator": the compound describes the name.
+        let describes = ["-born", "-based", "-raised", "-bred"]
+            .iter()
+            .any(|suffix| word.ends_with(suffix));
+        if word_end < s.len() && (NOT_NAMES.contains(&word) || describes) {
             let rest = &s[word_end..];
             span.start += word_end + (rest.len() - rest.trim_start().len());
         } else if word_end == s.len() && NOT_NAMES.contains(&word) {
@@ -319,4 +323,22 @@ pub fn resolve(fixed: Vec<Mention>, mut candidates: Vec<Mention>) -> Vec<Mention
     }
     kept.sort_by_key(|m| (m.span.start, m.span.end));
     kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn trimmed(s: &str) -> &str {
+        let span = trim_name(s, Span::new(0, s.len()));
+        &s[span.start..span.end]
+    }
+
+    #[test]
+    fn names_lose_leading_role_words_and_describing_compounds() {
+        assert_eq!(trimmed("Director Sergey Dvortsevoy"), "Sergey Dvortsevoy");
+        assert_eq!(trimmed("Kharkiv-born Hrynchuk"), "Hrynchuk");
+        assert_eq!(trimmed("Baku-based Nigar Aliyeva"), "Nigar Aliyeva");
+        assert_eq!(trimmed("The"), "");
+    }
 }

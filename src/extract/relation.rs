@@ -204,7 +204,9 @@ fn festival_for_city(x: &mut Extraction, res: &Resources, p: &str, o: Node) -> N
     if city.ty != EntityType::City
         || city.gazetteer.is_none()
         || res.ontology.fits(city.ty.as_str(), &prop.range)
-        || !res.ontology.fits(EntityType::Festival.as_str(), &prop.range)
+        || !res
+            .ontology
+            .fits(EntityType::Festival.as_str(), &prop.range)
     {
         return o;
     }
@@ -414,9 +416,12 @@ fn match_atom(
             }
         }
         "pubYear" => {
-            let year = x.article.date.as_deref().and_then(|d| d.get(..4)).filter(|y| {
-                y.len() == 4 && y.bytes().all(|c| c.is_ascii_digit())
-            });
+            let year = x
+                .article
+                .date
+                .as_deref()
+                .and_then(|d| d.get(..4))
+                .filter(|y| y.len() == 4 && y.bytes().all(|c| c.is_ascii_digit()));
             if let Some(y) = year {
                 if let Some(nb) = bind(b, &atom.s, Node::Article)
                     .and_then(|nb| bind(&nb, &atom.o, Node::Literal(y.to_string())))

@@ -14,22 +14,118 @@ use std::path::Path;
 /// Words that end a name run: a given name followed by one of these is a place or an institution
 /// ("Heydar Aliyev Center", "Sofia Film Festival"), which a longer mention will cover.
 const HEADS: [&str; 34] = [
-    "Center", "Centre", "Street", "Avenue", "Square", "Prize", "Award", "Awards", "Festival",
-    "Film", "Films", "Studio", "Studios", "University", "Institute", "Museum", "Cinema", "Gallery",
-    "Palace", "Theatre", "Theater", "Foundation", "Fund", "School", "Academy", "Library", "Hall",
-    "Park", "Bridge", "Prospect", "Lane", "Road", "Stadium", "Airport",
+    "Center",
+    "Centre",
+    "Street",
+    "Avenue",
+    "Square",
+    "Prize",
+    "Award",
+    "Awards",
+    "Festival",
+    "Film",
+    "Films",
+    "Studio",
+    "Studios",
+    "University",
+    "Institute",
+    "Museum",
+    "Cinema",
+    "Gallery",
+    "Palace",
+    "Theatre",
+    "Theater",
+    "Foundation",
+    "Fund",
+    "School",
+    "Academy",
+    "Library",
+    "Hall",
+    "Park",
+    "Bridge",
+    "Prospect",
+    "Lane",
+    "Road",
+    "Stadium",
+    "Airport",
 ];
 
 /// Capitalised words that never begin a person's name: function words, titles, role nouns and
 /// calendar words ("In Nazarov's film", "Director Nazarov", "Monday Balagov …").
 const NOT_FIRST: [&str; 73] = [
-    "The", "A", "An", "This", "That", "These", "Those", "It", "Its", "He", "She", "His", "Her",
-    "They", "Their", "We", "Our", "I", "In", "On", "At", "But", "And", "Yet", "Then", "For", "As",
-    "If", "When", "While", "After", "Before", "Like", "Unlike", "With", "From", "By", "To", "Of",
-    "Director", "Filmmaker", "Actress", "Actor", "Producer", "President", "Former", "Writer",
-    "Artist", "Star", "Screenwriter", "Minister", "Mr", "Mrs", "Ms", "Dr", "Prof", "Both", "Even",
-    "Only", "Saint", "St", "January", "February", "March", "April", "May", "June", "July",
-    "August", "September", "October", "November", "December",
+    "The",
+    "A",
+    "An",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "It",
+    "Its",
+    "He",
+    "She",
+    "His",
+    "Her",
+    "They",
+    "Their",
+    "We",
+    "Our",
+    "I",
+    "In",
+    "On",
+    "At",
+    "But",
+    "And",
+    "Yet",
+    "Then",
+    "For",
+    "As",
+    "If",
+    "When",
+    "While",
+    "After",
+    "Before",
+    "Like",
+    "Unlike",
+    "With",
+    "From",
+    "By",
+    "To",
+    "Of",
+    "Director",
+    "Filmmaker",
+    "Actress",
+    "Actor",
+    "Producer",
+    "President",
+    "Former",
+    "Writer",
+    "Artist",
+    "Star",
+    "Screenwriter",
+    "Minister",
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Dr",
+    "Prof",
+    "Both",
+    "Even",
+    "Only",
+    "Saint",
+    "St",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 /// The two name lists, loaded once.
@@ -91,7 +187,9 @@ fn is_name_word(w: &str) -> bool {
 impl PersonNames {
     /// Loads `dir/given-names.txt` and `dir/surname-endings.txt` (either may be absent).
     pub fn load(dir: &Path) -> Result<PersonNames> {
-        let given = read_list(&dir.join("given-names.txt"))?.into_iter().collect();
+        let given = read_list(&dir.join("given-names.txt"))?
+            .into_iter()
+            .collect();
         let mut endings: Vec<String> = read_list(&dir.join("surname-endings.txt"))?
             .into_iter()
             .map(|e| e.to_lowercase())
@@ -151,7 +249,10 @@ impl PersonNames {
                     break;
                 }
             }
-            if let Some(cut) = run.iter().position(|&k| HEADS.contains(&tokens[k].text.as_str())) {
+            if let Some(cut) = run
+                .iter()
+                .position(|&k| HEADS.contains(&tokens[k].text.as_str()))
+            {
                 run.truncate(cut);
             }
             if run.len() >= 2 {
@@ -169,10 +270,7 @@ impl PersonNames {
                 };
                 if take >= 2 {
                     out.push(NameShape {
-                        span: Span::new(
-                            tokens[run[0]].span.start,
-                            tokens[run[take - 1]].span.end,
-                        ),
+                        span: Span::new(tokens[run[0]].span.start, tokens[run[take - 1]].span.end),
                         given,
                     });
                 }
@@ -213,7 +311,10 @@ mod tests {
             find("Tajik director Farrukh Nazarov shot it with Dilshod Rahimov."),
             ["Farrukh Nazarov", "Dilshod Rahimov"]
         );
-        assert_eq!(find("The jury, led by Cate Blanchett, met."), ["Cate Blanchett"]);
+        assert_eq!(
+            find("The jury, led by Cate Blanchett, met."),
+            ["Cate Blanchett"]
+        );
         // A surname shape needs a given name when it opens the sentence.
         assert!(find("Kazakh Nazarov went home.").is_empty());
         assert!(find("Later Nazarov went home.").is_empty());

@@ -642,7 +642,10 @@ fn compile_inference(
         return Err("the first `when` atom cannot be negated".into());
     }
     if let Some(a) = then.iter().find(|a| a.negated) {
-        return Err(format!("`then` atom `not {} {} {}`: only `when` atoms can be negated", a.s, a.p, a.o));
+        return Err(format!(
+            "`then` atom `not {} {} {}`: only `when` atoms can be negated",
+            a.s, a.p, a.o
+        ));
     }
     let bound: HashSet<&str> = when
         .iter()

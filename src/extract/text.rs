@@ -3,9 +3,9 @@
 use crate::model::{Sentence, Span, Token};
 
 /// Words after which a full stop does not end a sentence.
-const ABBREVIATIONS: [&str; 22] = [
+const ABBREVIATIONS: [&str; 24] = [
     "Mr", "Mrs", "Ms", "Dr", "St", "Prof", "Jr", "Sr", "vs", "etc", "No", "Mt", "Gen", "Col", "Lt",
-    "Sgt", "Rev", "Fr", "Jan", "Feb", "Aug", "Sept",
+    "Sgt", "Rev", "Fr", "Jan", "Feb", "Aug", "Sept", "Bros", "Co",
 ];
 
 /// Splits the article text into sentences. When `has_title`, the first paragraph is the title and
@@ -179,6 +179,19 @@ mod tests {
                 "Really,” she says.",
                 "Mr. Smith met J. R. Ewing!",
                 "Next?"
+            ]
+        );
+    }
+
+    #[test]
+    fn company_abbreviations_end_no_sentence() {
+        let t = "X\n\nIt is a 1959 Warner Bros. cartoon directed by Chuck Jones. It was short.";
+        assert_eq!(
+            texts(t, true),
+            vec![
+                "X",
+                "It is a 1959 Warner Bros. cartoon directed by Chuck Jones.",
+                "It was short."
             ]
         );
     }

@@ -5,6 +5,7 @@
 use crate::extract::view::View;
 use crate::model::{EntityType, Mention, Origin, Sentence, Span};
 use crate::resources::gazetteer::Target;
+use crate::resources::names::NOT_NAMES;
 use crate::resources::rules::{Rule, RuleKind};
 use crate::resources::Resources;
 
@@ -226,63 +227,6 @@ pub fn split_possessives(text: &str, pool: &mut [Mention]) {
         m.text = rest.to_string();
     }
 }
-
-/// Capitalised words that start sentences or precede names but are never part of a person's
-/// name: "Director Sergey Dvortsevoy" → "Sergey Dvortsevoy".
-const NOT_NAMES: [&str; 52] = [
-    "The",
-    "A",
-    "An",
-    "This",
-    "That",
-    "These",
-    "Those",
-    "It",
-    "Its",
-    "He",
-    "She",
-    "His",
-    "Her",
-    "They",
-    "Their",
-    "We",
-    "Our",
-    "I",
-    "In",
-    "On",
-    "At",
-    "But",
-    "And",
-    "Yet",
-    "Then",
-    "For",
-    "As",
-    "If",
-    "When",
-    "While",
-    "After",
-    "Before",
-    "Director",
-    "Filmmaker",
-    "Actress",
-    "Actor",
-    "Producer",
-    "President",
-    "Former",
-    "Writer",
-    "Artist",
-    "Star",
-    "Screenwriter",
-    "Minister",
-    "Mr",
-    "Mrs",
-    "Ms",
-    "Dr",
-    "Prof",
-    "Both",
-    "Even",
-    "Only",
-];
 
 /// Drops leading words of `NOT_NAMES`, and compounds like "Kharkiv-born", from a name span.
 pub fn trim_name(text: &str, mut span: Span) -> Span {

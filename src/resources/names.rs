@@ -50,9 +50,9 @@ const HEADS: [&str; 34] = [
     "Airport",
 ];
 
-/// Capitalised words that never begin a person's name: function words, titles, role nouns and
-/// calendar words ("In Nazarov's film", "Director Nazarov", "Monday Balagov …").
-const NOT_FIRST: [&str; 73] = [
+/// Capitalised words that start sentences or precede names but are never part of a person's
+/// name: "Director Sergey Dvortsevoy" → "Sergey Dvortsevoy".
+pub const NOT_NAMES: [&str; 52] = [
     "The",
     "A",
     "An",
@@ -85,13 +85,6 @@ const NOT_FIRST: [&str; 73] = [
     "While",
     "After",
     "Before",
-    "Like",
-    "Unlike",
-    "With",
-    "From",
-    "By",
-    "To",
-    "Of",
     "Director",
     "Filmmaker",
     "Actress",
@@ -112,6 +105,18 @@ const NOT_FIRST: [&str; 73] = [
     "Both",
     "Even",
     "Only",
+];
+
+/// Further capitalised words that never begin a name found by its shape: prepositions and
+/// calendar words ("Like Nazarov, …", "Monday Balagov …").
+const NOT_FIRST: [&str; 21] = [
+    "Like",
+    "Unlike",
+    "With",
+    "From",
+    "By",
+    "To",
+    "Of",
     "Saint",
     "St",
     "January",
@@ -243,7 +248,11 @@ impl PersonNames {
             // Leading words that begin no name.
             while let Some(&k) = run.first() {
                 let w = tokens[k].text.as_str();
-                if NOT_FIRST.contains(&w) || is_demonym(w) || HEADS.contains(&w) {
+                if NOT_NAMES.contains(&w)
+                    || NOT_FIRST.contains(&w)
+                    || is_demonym(w)
+                    || HEADS.contains(&w)
+                {
                     run.remove(0);
                 } else {
                     break;

@@ -60,26 +60,18 @@ pub fn cluster(mentions: &mut [Mention], res: &Resources) -> Vec<Entity> {
         let e = match found {
             Some(e) => e,
             None => {
-                let (label, wikidata, geonames) = match m.gazetteer {
-                    Some(g) => {
-                        let entry = res.gazetteer.entry(g);
-                        (
-                            entry.label.clone(),
-                            entry.wikidata.clone(),
-                            entry.geonames.clone(),
-                        )
-                    }
-                    None => (m.text.clone(), None, None),
-                };
-                entities.push(Entity {
-                    ty: m.ty,
-                    label,
-                    aliases: Vec::new(),
-                    wikidata,
-                    geonames,
-                    gazetteer: m.gazetteer,
-                    mentions: Vec::new(),
-                    implicit: true,
+                entities.push(match m.gazetteer {
+                    Some(g) => gazetteer_entity(res, g, m.ty, true),
+                    None => Entity {
+                        ty: m.ty,
+                        label: m.text.clone(),
+                        aliases: Vec::new(),
+                        wikidata: None,
+                        geonames: None,
+                        gazetteer: None,
+                        mentions: Vec::new(),
+                        implicit: true,
+                    },
                 });
                 keys.insert(key, entities.len() - 1);
                 entities.len() - 1
@@ -170,6 +162,21 @@ pub fn repeat_names(
         });
     }
     out
+}
+
+/// A new entity for gazetteer entry `g`: its label and identifiers, no mentions yet.
+pub fn gazetteer_entity(res: &Resources, g: usize, ty: EntityType, implicit: bool) -> Entity {
+    let entry = res.gazetteer.entry(g);
+    Entity {
+        ty,
+        label: entry.label.clone(),
+        aliases: Vec::new(),
+        wikidata: entry.wikidata.clone(),
+        geonames: entry.geonames.clone(),
+        gazetteer: Some(g),
+        mentions: Vec::new(),
+        implicit,
+    }
 }
 
 /// How often each entity is mentioned (named mentions only).

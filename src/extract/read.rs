@@ -630,6 +630,8 @@ pub fn read_html(html: &str, stem: &str, source: &str) -> Article {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn short_line_blocks_stay_lines_and_prose_is_joined() {
         let p = paragraphs(
@@ -645,8 +647,6 @@ mod tests {
             ]
         );
     }
-
-    use super::*;
 
     #[test]
     fn dates_in_several_forms() {

@@ -216,17 +216,12 @@ fn festival_for_city(x: &mut Extraction, res: &Resources, p: &str, o: Node) -> N
     if let Some(i) = x.entities.iter().position(|e| e.gazetteer == Some(g)) {
         return Node::Entity(i);
     }
-    let entry = res.gazetteer.entry(g);
-    x.entities.push(Entity {
-        ty: EntityType::Festival,
-        label: entry.label.clone(),
-        aliases: Vec::new(),
-        wikidata: entry.wikidata.clone(),
-        geonames: entry.geonames.clone(),
-        gazetteer: Some(g),
-        mentions: Vec::new(),
-        implicit: false,
-    });
+    x.entities.push(entity::gazetteer_entity(
+        res,
+        g,
+        EntityType::Festival,
+        false,
+    ));
     Node::Entity(x.entities.len() - 1)
 }
 

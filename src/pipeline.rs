@@ -39,7 +39,7 @@ pub fn extract(article: &Article, res: &Resources) -> Extraction {
         })
         .collect();
     let plain = mention::rule_mentions(&text, &sentences, &[], &plain_rules, false);
-    let shapes = mention::name_shape_mentions(&text, &sentences, res);
+    let shapes = mention::name_shape_mentions(&text, &sentences, &gaz, res);
     let mut mentions = gaz.clone();
     let mut cache = mention::ViewCache::default();
     for _round in 0..3 {

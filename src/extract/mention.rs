@@ -161,16 +161,24 @@ pub const NAME_SHAPE_RULE: &str = "name-shape";
 /// Person-name candidates found by shape ([`crate::resources::PersonNames`]): a known given name
 /// opening the name is surer (0.74) than a surname ending alone (0.7). Both yield to any longer
 /// mention and to cue-word patterns (0.75 and up) over the same words.
-pub fn name_shape_mentions(text: &str, sentences: &[Sentence], res: &Resources) -> Vec<Mention> {
-    let is_demonym = |w: &str| {
-        res.gazetteer
-            .find(w)
-            .iter()
-            .any(|m| m.start == 0 && m.end == w.len() && matches!(m.target, Target::Demonym(_)))
-    };
+/// `gazetteer` holds the gazetteer mentions of the text, whose demonyms begin no name.
+pub fn name_shape_mentions(
+    text: &str,
+    sentences: &[Sentence],
+    gazetteer: &[Mention],
+    res: &Resources,
+) -> Vec<Mention> {
+    let demonyms: std::collections::HashSet<Span> = gazetteer
+        .iter()
+        .filter(|m| m.demonym)
+        .map(|m| m.span)
+        .collect();
     let mut out = Vec::new();
     for s in sentences {
-        for shape in res.names.find(text, &s.tokens, is_demonym) {
+        for shape in res
+            .names
+            .find(text, &s.tokens, |span| demonyms.contains(&span))
+        {
             out.push(Mention {
                 span: shape.span,
                 sentence: s.index,

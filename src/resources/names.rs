@@ -218,12 +218,13 @@ impl PersonNames {
     }
 
     /// Name candidates among a sentence's tokens. `text` is the article text the token spans
-    /// point into; `is_demonym` tells adjectives of countries ("Kazakh"), which begin no name.
+    /// point into; `is_demonym` tells, by its span, a word that is an adjective of a country
+    /// ("Kazakh"), which begins no name.
     pub fn find(
         &self,
         text: &str,
         tokens: &[Token],
-        is_demonym: impl Fn(&str) -> bool,
+        is_demonym: impl Fn(Span) -> bool,
     ) -> Vec<NameShape> {
         let mut out = Vec::new();
         // The first word of the sentence (after an opening quote) is capitalised anyway.
@@ -250,7 +251,7 @@ impl PersonNames {
                 let w = tokens[k].text.as_str();
                 if NOT_NAMES.contains(&w)
                     || NOT_FIRST.contains(&w)
-                    || is_demonym(w)
+                    || is_demonym(tokens[k].span)
                     || HEADS.contains(&w)
                 {
                     run.remove(0);
@@ -308,7 +309,7 @@ mod tests {
     fn find(s: &str) -> Vec<String> {
         let toks = tokens(s, Span::new(0, s.len()));
         names()
-            .find(s, &toks, |w| w == "Tajik")
+            .find(s, &toks, |sp| &s[sp.start..sp.end] == "Tajik")
             .into_iter()
             .map(|n| s[n.span.start..n.span.end].to_string())
             .collect()

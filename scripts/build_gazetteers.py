@@ -31,7 +31,7 @@ OUT = REPO / "data" / "gazetteers"
 CURATED = OUT / "curated"
 
 HEADER = ["label", "type", "aliases", "wikidata", "geonames", "located_in"]
-TYPE_ORDER = ["Country", "City", "Region", "Festival", "Award", "Publication", "Organization"]
+TYPE_ORDER = ["Country", "City", "Region", "Festival", "Award", "Event", "Publication", "Organization"]
 
 CITY_ALIAS_CAP = 25  # source-derived aliases per city (curated aliases come on top)
 NATIVE_FIRST = 8  # of which this many native-script (Cyrillic/Georgian/Armenian) get priority
@@ -484,7 +484,8 @@ def build_cities(raw: Path, by_iso: dict[str, str], gc: dict, reserved: set[str]
 def load_curated(name: str, typ: str, extra_cols: list[str] | None = None) -> list[dict]:
     out = []
     for r in read_tsv(CURATED / name):
-        if r["type"] != typ:
+        # awards.tsv also lists award ceremonies (the Academy Awards) as Events
+        if r["type"] != typ and not (typ == "Award" and r["type"] == "Event"):
             raise SystemExit(f"{name}: row {r['label']!r} has type {r['type']!r}, expected {typ}")
         al = []
         for a in split_aliases(r["aliases"]):
@@ -492,7 +493,7 @@ def load_curated(name: str, typ: str, extra_cols: list[str] | None = None) -> li
                 al.append(a)
             else:
                 warn(f"{name}: alias {a!r} of {r['label']!r} dropped by the alias rules")
-        e = {"label": r["label"], "type": typ, "aliases": dedup(al), "wikidata": r["wikidata"],
+        e = {"label": r["label"], "type": r["type"], "aliases": dedup(al), "wikidata": r["wikidata"],
              "geonames": r["geonames"], "located_in": r["located_in"]}
         for c in extra_cols or []:
             e[c] = r[c]

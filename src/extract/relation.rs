@@ -176,7 +176,8 @@ pub fn pattern_facts(x: &mut Extraction, res: &Resources, facts: &mut Facts) {
                 };
                 for spec in specs {
                     let resolve = |r: &Ref, x: &mut Extraction| -> Option<Node> {
-                        resolve_ref(r, &caps, &view, literal_slots, x, si, whole.start)
+                        let at = (si, whole.start);
+                        resolve_ref(r, &caps, &view, literal_slots, x, facts, at)
                     };
                     let (Some(s), Some(o)) = (resolve(&spec.s, x), resolve(&spec.o, x)) else {
                         continue;
@@ -246,11 +247,12 @@ fn resolve_ref(
     view: &View,
     literal_slots: &std::collections::HashSet<String>,
     x: &mut Extraction,
-    sentence: usize,
-    pos: usize,
+    facts: &Facts,
+    (sentence, pos): (usize, usize),
 ) -> Option<Node> {
     match r {
         Ref::Article => Some(Node::Article),
+        Ref::Last(p) => last_object(facts, p, sentence, pos).map(Node::Entity),
         Ref::Salient(t) => {
             entity::discourse_salient(&x.mentions, &x.entities, *t, sentence, pos).map(Node::Entity)
         }
@@ -278,7 +280,7 @@ fn resolve_ref(
                 } else {
                     hole
                 };
-                match resolve_ref(&hole, caps, view, literal_slots, x, sentence, pos)? {
+                match resolve_ref(&hole, caps, view, literal_slots, x, facts, (sentence, pos))? {
                     Node::Entity(e) => label.push_str(&x.entities[e].label),
                     Node::Literal(l) => label.push_str(&l),
                     Node::Article => return None,
@@ -289,6 +291,35 @@ fn resolve_ref(
             Some(Node::Entity(new_entity(&mut x.entities, *ty, label)))
         }
     }
+}
+
+/// Lower-case words of `s`, separated by single spaces, punctuation dropped.
+fn fold_words(s: &str) -> String {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The entity object of the latest `p` fact whose evidence lies before `(sentence, pos)`.
+fn last_object(facts: &Facts, p: &str, sentence: usize, pos: usize) -> Option<usize> {
+    facts
+        .facts
+        .iter()
+        .filter(|f| f.property == p)
+        .filter_map(|f| match f.object {
+            Value::Entity(e) => f
+                .evidence
+                .iter()
+                .filter_map(|ev| Some((ev.sentence?, ev.span.start)))
+                .filter(|&(s, start)| s < sentence || (s == sentence && start < pos))
+                .max()
+                .map(|at| (at, e)),
+            _ => None,
+        })
+        .max()
+        .map(|(_, e)| e)
 }
 
 /// One way an inference atom was satisfied: new bindings and the evidence behind it.
@@ -406,6 +437,20 @@ fn match_atom(
                                 confidence: 1.0,
                             });
                         out.push((nb, ev));
+                    }
+                }
+            }
+        }
+        "labelHas" => {
+            let words = fold_words(&atom.o.replace('_', " "));
+            for &e in &emitted {
+                let ent = &x.entities[e];
+                let has = std::iter::once(&ent.label)
+                    .chain(&ent.aliases)
+                    .any(|l| format!(" {} ", fold_words(l)).contains(&format!(" {words} ")));
+                if has {
+                    if let Some(nb) = bind(b, &atom.s, Node::Entity(e)) {
+                        out.push((nb, first_evidence(x, e, "")));
                     }
                 }
             }

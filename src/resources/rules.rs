@@ -16,14 +16,16 @@
 //! straight and curly double quotes. Plain named groups `(?P<g>…)` capture literal values.
 //! A rule emits **mentions** (`{ slot, type }`, with `refers = "salient"` for anaphora such as
 //! "the film") and/or **facts** (`{ s, p, o }` where s and o are slots, `@salient.Type`,
-//! `@focus.Type` or `@article`; or `o_type` + `o_label` to make a new entity from a template).
+//! `@focus.Type`, `@last.property` (the object of the latest fact with that property stated
+//! before the match) or `@article`; or `o_type` + `o_label` to make a new entity from a template).
 //!
 //! An **inference rule** (`when` / `then`) derives facts from facts already extracted in the same
 //! article: `when = ["?p directed ?f", "?f countryOfOrigin ?c"]`, `then = ["?p nationality ?c"]`.
 //! Besides ontology properties, atoms may use `type` (`?x type City`), `gazLocatedIn` (the
 //! gazetteer's containing place), `gazPresentedBy`, `isFocus` (`?c isFocus Country`: the most
-//! mentioned entity of that type), `inTitle` (`?x inTitle true`) and `pubYear` (`@article pubYear ?y`:
-//! the year of the article's date). A `when` atom written
+//! mentioned entity of that type), `inTitle` (`?x inTitle true`), `labelHas` (`?a labelHas
+//! Best_Director`: the entity's name or an alias holds these words, `_` for a space) and `pubYear`
+//! (`@article pubYear ?y`: the year of the article's date). A `when` atom written
 //! `not ?x directed ?f` keeps a binding only when no fact matches it (negation as failure over
 //! the facts derived so far; its variables that are still unbound match anything).
 //!
@@ -138,6 +140,9 @@ pub enum Ref {
     Salient(EntityType),
     /// The most mentioned entity of this type in the article.
     Focus(EntityType),
+    /// The object of the latest fact with this property stated before the match ("The other
+    /// nominees in the category are A, B and C": the award of the last `nominatedFor`).
+    Last(String),
     Article,
     /// A new entity of this type, labelled from a template with `{slot}` holes.
     New(EntityType, String),
@@ -488,6 +493,14 @@ fn parse_ref(s: &str, slots: &[String], ontology: &Ontology) -> Result<Ref, Stri
     if let Some(t) = s.strip_prefix("@focus.") {
         return Ok(Ref::Focus(parse_type(t, ontology)?));
     }
+    if let Some(p) = s.strip_prefix("@last.") {
+        return match ontology.property(p) {
+            Some(prop) if prop.kind == PropertyKind::Object => Ok(Ref::Last(p.to_string())),
+            _ => Err(format!(
+                "`@last.{p}` needs an object property of the ontology"
+            )),
+        };
+    }
     if slots.iter().any(|x| x == s) {
         return Ok(Ref::Slot(s.to_string()));
     }
@@ -584,8 +597,9 @@ fn compile_pattern(
 }
 
 /// Pseudo-properties an inference atom may use besides the ontology's.
-pub const PSEUDO: [&str; 6] = [
+pub const PSEUDO: [&str; 7] = [
     "type",
+    "labelHas",
     "gazLocatedIn",
     "gazPresentedBy",
     "isFocus",
@@ -609,6 +623,11 @@ fn parse_atom(s: &str, ontology: &Ontology) -> Result<Atom, String> {
         return Err(format!(
             "atom `{s}`: `{p}` is not an ontology property or one of {}",
             PSEUDO.join(", ")
+        ));
+    }
+    if p == "labelHas" && parts[2].starts_with('?') {
+        return Err(format!(
+            "atom `{s}`: `labelHas` takes words, not a variable"
         ));
     }
     if (p == "type" || p == "isFocus") && !parts[2].starts_with('?') {

@@ -7,7 +7,8 @@ Wikidata triples they state, in a 15-relation movie ontology. This harness (docs
 1. groups the gold triples by sentence (as the benchmark's test files do), writes every distinct
    sentence as one article (JSON Lines, no title) and runs `kgx extract --format jsonl`;
 2. maps kgx properties to the benchmark's relations (`directed` inverted to `director`, `actedIn`
-   to `cast member`, `year` to `publication date`, ...; see MAPPING). Only facts whose film side is
+   to `cast member`, `year` to `publication date`, ...; see MAPPING; a `won` also counts as
+   `nominated for`, see ALSO). Only facts whose film side is
    a Film/CreativeWork map; `production company` needs an Organization; a `country of origin`
    is output only when the evidence names the country (not from a demonym, unless
    --demonym-countries). Every output triple is therefore in the ontology;
@@ -56,6 +57,10 @@ MAPPING = {
     "setIn": ("narrative location", False),
     "year": ("publication date", False),
 }
+# A kgx property that also states a second benchmark relation. A film that won a competitive award
+# was a nominee for it: Wikidata records an Academy Award or festival win both as award received
+# (P166) and as nominated for (P1411), and the benchmark's gold lists wins as nominations.
+ALSO = {"won": ("nominated for", False)}
 # Benchmark relations kgx has no property for (yet): filming location (P915), main subject (P921),
 # cost (P2130). They are never output, so they cost recall only.
 UNMAPPED = ["filming location", "main subject", "cost"]
@@ -146,24 +151,26 @@ def predictions(facts, demonym_countries=False):
     types = {f["subject"]: f["object"] for f in facts if f["property"] == "type"}
     out = {}
     for f in facts:
-        m = MAPPING.get(f["property"])
-        if not m:
-            continue
-        rel, inverted = m
-        s, o = (f["object"], f["subject"]) if inverted else (f["subject"], f["object"])
-        film_type = types.get(s, "Film") if inverted else f["subject_type"]
-        if film_type not in FILM_TYPES:
-            continue
-        if rel in RANGE_TYPES and types.get(o) not in RANGE_TYPES[rel]:
-            continue
-        # Text2KGBench states a country of origin only where the sentence names the country, and
-        # counts any other label as hallucinated: a country kgx derived from a demonym ("American")
-        # is not output unless --demonym-countries.
-        if rel == "country of origin" and not demonym_countries and not named_in_evidence(o, f):
-            continue
-        rules = sorted({e["rule"] for e in f.get("evidence", [])})
-        out.setdefault((s, rel, o), []).extend(rules)
+        for rel, inverted in [m for m in (MAPPING.get(f["property"]), ALSO.get(f["property"])) if m]:
+            add_prediction(out, types, f, rel, inverted, demonym_countries)
     return most_specific_genres(out)
+
+
+def add_prediction(out, types, f, rel, inverted, demonym_countries):
+    """Adds the benchmark triple of kgx fact `f` read as `rel`, when its sides have the right types."""
+    s, o = (f["object"], f["subject"]) if inverted else (f["subject"], f["object"])
+    film_type = types.get(s, "Film") if inverted else f["subject_type"]
+    if film_type not in FILM_TYPES:
+        return
+    if rel in RANGE_TYPES and types.get(o) not in RANGE_TYPES[rel]:
+        return
+    # Text2KGBench states a country of origin only where the sentence names the country, and
+    # counts any other label as hallucinated: a country kgx derived from a demonym ("American")
+    # is not output unless --demonym-countries.
+    if rel == "country of origin" and not demonym_countries and not named_in_evidence(o, f):
+        return
+    rules = sorted({e["rule"] for e in f.get("evidence", [])})
+    out.setdefault((s, rel, o), []).extend(rules)
 
 
 def most_specific_genres(out):

@@ -179,11 +179,16 @@ pub fn name_shape_mentions(
             .names
             .find(text, &s.tokens, |span| demonyms.contains(&span))
         {
+            // "Kharkiv-born Hrynchuk" is a person named Hrynchuk.
+            let span = trim_name(text, shape.span);
+            if span.is_empty() {
+                continue;
+            }
             out.push(Mention {
-                span: shape.span,
+                span,
                 sentence: s.index,
                 ty: EntityType::Person,
-                text: text[shape.span.start..shape.span.end].to_string(),
+                text: text[span.start..span.end].to_string(),
                 gazetteer: None,
                 demonym: false,
                 anaphor: false,

@@ -8,9 +8,9 @@ Wikidata triples they state, in a 15-relation movie ontology. This harness (docs
    sentence as one article (JSON Lines, no title) and runs `kgx extract --format jsonl`;
 2. maps kgx properties to the benchmark's relations (`directed` inverted to `director`, `actedIn`
    to `cast member`, `year` to `publication date`, ...; see MAPPING; a `won` also counts as
-   `nominated for`, see ALSO). Only facts whose film side is
-   a Film/CreativeWork map; `production company` needs an Organization; a `country of origin`
-   is output only when the evidence names the country (not from a demonym, unless
+   `nominated for`, see ALSO). Only facts whose film side is a Film/CreativeWork map;
+   `production company` needs an Organization; a `country of origin` is output only when the
+   sentence spells the country (a country read from a demonym alone is not, unless
    --demonym-countries). Every output triple is therefore in the ontology;
 3. scores each sentence and averages (macro; an empty output scores 0, as in the benchmark), and
    pools (micro). Following the benchmark's protocol, precision counts only the output triples
@@ -141,22 +141,22 @@ def run_kgx(kgx, sentences, resources=ROOT):
     return facts
 
 
-def named_in_evidence(label, fact):
-    """True when some evidence span of the fact spells the label (not, e.g., a demonym of it)."""
-    return any(fold(label) in fold(e.get("match", "")) for e in fact.get("evidence", []))
+def named_in(label, text):
+    """True when the text spells the label (folded, on word boundaries), not, e.g., a demonym of it."""
+    return f" {fold(label)} " in f" {fold(text)} "
 
 
-def predictions(facts, demonym_countries=False):
+def predictions(facts, sentence, demonym_countries=False):
     """The benchmark triples (raw labels) and, for each, the kgx facts (property, rules) behind it."""
     types = {f["subject"]: f["object"] for f in facts if f["property"] == "type"}
     out = {}
     for f in facts:
         for rel, inverted in [m for m in (MAPPING.get(f["property"]), ALSO.get(f["property"])) if m]:
-            add_prediction(out, types, f, rel, inverted, demonym_countries)
+            add_prediction(out, types, f, rel, inverted, sentence, demonym_countries)
     return most_specific_genres(out)
 
 
-def add_prediction(out, types, f, rel, inverted, demonym_countries):
+def add_prediction(out, types, f, rel, inverted, sentence, demonym_countries):
     """Adds the benchmark triple of kgx fact `f` read as `rel`, when its sides have the right types."""
     s, o = (f["object"], f["subject"]) if inverted else (f["subject"], f["object"])
     film_type = types.get(s, "Film") if inverted else f["subject_type"]
@@ -165,9 +165,10 @@ def add_prediction(out, types, f, rel, inverted, demonym_countries):
     if rel in RANGE_TYPES and types.get(o) not in RANGE_TYPES[rel]:
         return
     # Text2KGBench states a country of origin only where the sentence names the country, and
-    # counts any other label as hallucinated: a country kgx derived from a demonym ("American")
-    # is not output unless --demonym-countries.
-    if rel == "country of origin" and not demonym_countries and not named_in_evidence(o, f):
+    # counts any other label as hallucinated: a country kgx derived from a demonym ("a Japanese
+    # film") is output only when the sentence also spells the country ("known in Japan as …"),
+    # unless --demonym-countries.
+    if rel == "country of origin" and not demonym_countries and not named_in(o, sentence):
         return
     rules = sorted({e["rule"] for e in f.get("evidence", [])})
     out.setdefault((s, rel, o), []).extend(rules)
@@ -254,7 +255,7 @@ def main():
     dump = open(a.dump, "w", encoding="utf-8") if a.dump else None
     for i, s in enumerate(sentences):
         graw = gold[s]
-        praw = predictions(facts.get(f"s{i}", []), a.demonym_countries)
+        praw = predictions(facts.get(f"s{i}", []), s, a.demonym_countries)
         g = {fold_triple(t) for t in graw}
         p = {fold_triple(t) for t in praw}
         # The benchmark's protocol: the ground truth lists only some of a sentence's facts, so

@@ -131,6 +131,10 @@ pub fn rule_mentions_cached(
                             continue;
                         }
                     }
+                    // "Paris-based Les Films du Caucase", "Kraków-based Lunapark Film".
+                    if ty == EntityType::Organization {
+                        span = trim_describing_compound(text, span);
+                    }
                     out.push(Mention {
                         span,
                         sentence: s.index,
@@ -241,6 +245,30 @@ pub fn split_possessives(text: &str, pool: &mut [Mention]) {
     }
 }
 
+/// Drops a leading compound that describes the name ("Paris-based", "Kharkiv-born").
+pub fn trim_describing_compound(text: &str, span: Span) -> Span {
+    let s = &text[span.start..span.end];
+    let Some(word_end) = s.find(char::is_whitespace) else {
+        return span;
+    };
+    let word = &s[..word_end];
+    if DESCRIBING_SUFFIXES
+        .iter()
+        .any(|suffix| word.ends_with(suffix))
+    {
+        let rest = &s[word_end..];
+        Span::new(
+            span.start + word_end + (rest.len() - rest.trim_start().len()),
+            span.end,
+        )
+    } else {
+        span
+    }
+}
+
+/// Suffixes of compounds that describe a name rather than belong to it.
+const DESCRIBING_SUFFIXES: [&str; 4] = ["-born", "-based", "-raised", "-bred"];
+
 /// Drops leading words of `NOT_NAMES`, and compounds like "Kharkiv-born", from a name span.
 pub fn trim_name(text: &str, mut span: Span) -> Span {
     loop {
@@ -248,7 +276,7 @@ pub fn trim_name(text: &str, mut span: Span) -> Span {
         let word_end = s.find(char::is_whitespace).unwrap_or(s.len());
         let word = s[..word_end].trim_end_matches('.');
         // "Kharkiv-born Hrynchuk", "the Baku-based curator": the compound describes the name.
-        let describes = ["-born", "-based", "-raised", "-bred"]
+        let describes = DESCRIBING_SUFFIXES
             .iter()
             .any(|suffix| word.ends_with(suffix));
         if word_end < s.len() && (NOT_NAMES.contains(&word) || describes) {
@@ -296,6 +324,9 @@ mod tests {
         assert_eq!(trimmed("Director Sergey Dvortsevoy"), "Sergey Dvortsevoy");
         assert_eq!(trimmed("Kharkiv-born Hrynchuk"), "Hrynchuk");
         assert_eq!(trimmed("Baku-based Nigar Aliyeva"), "Nigar Aliyeva");
+        let t = "Paris-based Les Films du Caucase";
+        let s = trim_describing_compound(t, Span::new(0, t.len()));
+        assert_eq!(&t[s.start..s.end], "Les Films du Caucase");
         assert_eq!(trimmed("The"), "");
     }
 }

@@ -302,7 +302,8 @@ fn fold_words(s: &str) -> String {
         .join(" ")
 }
 
-/// The entity object of the latest `p` fact whose evidence lies before `(sentence, pos)`.
+/// The entity object of the latest `p` fact whose evidence starts before `(sentence, pos)` or there
+/// ("A was nominated for X but lost to B": the nomination of the same clause).
 fn last_object(facts: &Facts, p: &str, sentence: usize, pos: usize) -> Option<usize> {
     facts
         .facts
@@ -313,7 +314,7 @@ fn last_object(facts: &Facts, p: &str, sentence: usize, pos: usize) -> Option<us
                 .evidence
                 .iter()
                 .filter_map(|ev| Some((ev.sentence?, ev.span.start)))
-                .filter(|&(s, start)| s < sentence || (s == sentence && start < pos))
+                .filter(|&(s, start)| s < sentence || (s == sentence && start <= pos))
                 .max()
                 .map(|at| (at, e)),
             _ => None,

@@ -554,7 +554,7 @@ fn iso(y: i32, m: u32, d: u32) -> Option<String> {
 /// Reads a date written as a whole line: `24 February 2021`, `February 24, 2021`, `2021-02-24`,
 /// `24.02.2021`, `2021-02-24T10:00:00Z`. Returns ISO `YYYY-MM-DD`.
 pub fn parse_date(s: &str) -> Option<String> {
-    let s = s.trim();
+    let s = strip_date_label(s.trim());
     if s.len() > 40 {
         return None;
     }
@@ -628,6 +628,52 @@ pub fn read_html(html: &str, stem: &str, source: &str) -> Article {
     }
 }
 
+/// Drops what a date line says before the date: a label ("Published", "Last edited on",
+/// "Updated:") and a weekday ("Monday, October 16, 2023").
+fn strip_date_label(s: &str) -> &str {
+    const LABELS: [&str; 9] = [
+        "published",
+        "posted",
+        "updated",
+        "last updated",
+        "last edited",
+        "edited",
+        "date",
+        "first published",
+        "last modified",
+    ];
+    const DAYS: [&str; 7] = [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ];
+    let mut s = s;
+    let lower = s.to_lowercase();
+    if let Some(l) = LABELS
+        .iter()
+        .filter(|l| lower.starts_with(*l))
+        .max_by_key(|l| l.len())
+    {
+        s = s[l.len()..].trim_start_matches([':', ' ']);
+        if s.to_lowercase().starts_with("on ") {
+            s = &s[3..];
+        }
+    }
+    let lower = s.to_lowercase();
+    for d in DAYS {
+        for form in [d, &d[..3]] {
+            if lower.starts_with(form) && lower[form.len()..].starts_with([',', ' ']) {
+                return s[form.len()..].trim_start_matches([',', ' ']);
+            }
+        }
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -666,6 +712,23 @@ mod tests {
         );
         assert_eq!(parse_date("24.02.2021").as_deref(), Some("2021-02-24"));
         assert_eq!(parse_date("31 February 2021"), None);
+        assert_eq!(
+            parse_date("Monday, October 16, 2023").as_deref(),
+            Some("2023-10-16")
+        );
+        assert_eq!(
+            parse_date("Published 3 March 2024").as_deref(),
+            Some("2024-03-03")
+        );
+        assert_eq!(
+            parse_date("Last edited 2021-05-30").as_deref(),
+            Some("2021-05-30")
+        );
+        assert_eq!(
+            parse_date("Updated: Tue 5 March 2024").as_deref(),
+            Some("2024-03-05")
+        );
+        assert_eq!(parse_date("Published by the editors"), None);
         assert_eq!(parse_date("Welcome to the USA"), None);
     }
 

@@ -11,8 +11,8 @@ country_names_multilingual.tsv and wikidata_oscar_international_submissions.tsv.
 Hand-curated input is read from data/gazetteers/curated/*.tsv.
 
 Outputs (all checked in; the product never reads RAW_DIR at run time):
-countries.tsv cities.tsv regions.tsv festivals.tsv awards.tsv publications.tsv
-organizations.tsv demonyms.tsv films.tsv
+countries.tsv cities.tsv regions.tsv festivals.tsv awards.tsv events.tsv publications.tsv
+organizations.tsv venues.tsv demonyms.tsv films.tsv
 
 Python 3.11, standard library only.
 """
@@ -31,7 +31,7 @@ OUT = REPO / "data" / "gazetteers"
 CURATED = OUT / "curated"
 
 HEADER = ["label", "type", "aliases", "wikidata", "geonames", "located_in"]
-TYPE_ORDER = ["Country", "City", "Region", "Festival", "Award", "Event", "Publication", "Organization"]
+TYPE_ORDER = ["Country", "City", "Region", "Place", "Festival", "Award", "Event", "Publication", "Organization"]
 
 CITY_ALIAS_CAP = 25  # source-derived aliases per city (curated aliases come on top)
 NATIVE_FIRST = 8  # of which this many native-script (Cyrillic/Georgian/Armenian) get priority
@@ -53,6 +53,10 @@ ENGLISH_WORDS = {
     "Glory", "Dawn", "Pearl", "Crown", "King", "Queen", "Prince", "Lord", "Saint", "Holy",
     "God", "Elk", "Bard", "Gran", "Cali", "Turk", "Marek", "Lukas", "Skit", "Belka",
 }
+
+# Words that make a GeoNames alternate name a lake or sea rather than the town ("Aral Sea" and
+# "Aral'skoe More" are listed under the town of Aral): such names are never city aliases.
+WATER_WORDS = {"Sea", "More", "Ozero", "Lake", "Reservoir", "Vodokhranilishche", "Море", "Озеро"}
 
 # Connector words allowed in lowercase inside multi-word Latin aliases.
 CONNECTORS = {
@@ -212,6 +216,8 @@ def source_alias_ok(a: str, label: str) -> bool:
         return False
     sc = alias_script(a)
     if sc not in ("LATIN", "CYRILLIC", "GEORGIAN", "ARMENIAN"):
+        return False
+    if any(tok in WATER_WORDS for tok in a.replace("-", " ").split()):
         return False
     for tok in a.replace("-", " ").split():
         if (tok and tok[0].isalpha() and tok[0].islower() and tok not in CONNECTORS
@@ -539,10 +545,12 @@ def main() -> None:
     awards = load_curated("awards.tsv", "Award", ["presented_by"])
     publications = load_curated("publications.tsv", "Publication")
     organizations = load_curated("organizations.tsv", "Organization")
+    events = load_curated("events.tsv", "Event")
+    venues = load_curated("venues.tsv", "Place")
 
     # Names that GeoNames-derived city aliases must not take over.
     reserved = set()
-    for grp in (countries, regions, festivals, awards, publications, organizations):
+    for grp in (countries, regions, festivals, awards, events, publications, organizations, venues):
         for e in grp:
             reserved.add(e["label"])
             reserved.update(e["aliases"])
@@ -568,7 +576,8 @@ def main() -> None:
     errors = []
     groups = {"countries.tsv": countries, "cities.tsv": cities, "regions.tsv": regions,
               "festivals.tsv": festivals, "awards.tsv": awards,
-              "publications.tsv": publications, "organizations.tsv": organizations}
+              "events.tsv": events, "publications.tsv": publications,
+              "organizations.tsv": organizations, "venues.tsv": venues}
     city_labels = {e["label"] for e in cities}
     region_labels = {e["label"] for e in regions}
     place_any = country_labels | city_labels | region_labels
@@ -596,13 +605,14 @@ def main() -> None:
                     errors.append(f"{fname}: {e['label']} located_in {li!r} unknown")
             if e["type"] == "Award" and e.get("presented_by") and e["presented_by"] not in presenters:
                 errors.append(f"awards.tsv: {e['label']} presented_by {e['presented_by']!r} unknown")
-            if e["type"] == "Festival" and not li:
-                errors.append(f"festivals.tsv: {e['label']} has no located_in")
+            if e["type"] == "Place" and not li:
+                errors.append(f"venues.tsv: {e['label']} has no located_in")
     # place labels share one IRI namespace: a label may not be two kinds of place
-    pl = Counter([e["label"] for e in countries] + list(city_labels) + list(region_labels))
+    pl = Counter([e["label"] for e in countries] + list(city_labels) + list(region_labels)
+                 + [e["label"] for e in venues])
     for lab, n in pl.items():
         if n > 1:
-            errors.append(f"place label {lab!r} used by more than one Country/City/Region row")
+            errors.append(f"place label {lab!r} used by more than one Country/City/Region/venue row")
     for d, c in demonyms:
         if c not in country_labels:
             errors.append(f"demonyms.tsv: {d} -> unknown country {c!r}")

@@ -556,6 +556,12 @@ def main() -> None:
             reserved.update(e["aliases"])
     demonyms = [(r["demonym"], r["country"]) for r in read_tsv(CURATED / "demonyms.tsv")]
     reserved.update(d for d, _ in demonyms)
+    # GeoNames alternate names that are common given names ("Kuandyk" for Kuvandyk, "Taras" for
+    # Taraz, "Yaroslav" for Jarosław) would turn people and characters into towns.
+    given = OUT / "given-names.txt"
+    if given.is_file():
+        reserved.update(l.strip() for l in given.read_text(encoding="utf-8").splitlines()
+                        if l.strip() and not l.startswith("#"))
     cities = build_cities(raw, by_iso, gc, reserved)
 
     # Country aliases that equal a city/region label are dropped (e.g. a CLDR form equal to a city).

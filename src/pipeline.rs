@@ -38,7 +38,14 @@ pub fn extract(article: &Article, res: &Resources) -> Extraction {
             )
         })
         .collect();
-    let plain = mention::rule_mentions(&text, &sentences, &[], &plain_rules, false);
+    let plain = mention::rule_mentions(
+        &text,
+        &sentences,
+        &[],
+        &plain_rules,
+        &res.rules.prefilter,
+        false,
+    );
     let shapes = mention::name_shape_mentions(&text, &sentences, &gaz, res);
     let mut mentions = gaz.clone();
     let mut cache = mention::ViewCache::default();
@@ -48,6 +55,7 @@ pub fn extract(article: &Article, res: &Resources) -> Extraction {
             &sentences,
             &mentions,
             &name_rules,
+            &res.rules.prefilter,
             false,
             &mut cache,
         );
@@ -76,7 +84,14 @@ pub fn extract(article: &Article, res: &Resources) -> Extraction {
         .iter()
         .filter(|r| r.finds_anaphora())
         .collect();
-    let anaphora = mention::rule_mentions(&text, &sentences, &mentions, &anaphora_rules, true);
+    let anaphora = mention::rule_mentions(
+        &text,
+        &sentences,
+        &mentions,
+        &anaphora_rules,
+        &res.rules.prefilter,
+        true,
+    );
     mentions = mention::resolve(mentions, anaphora);
     entity::resolve_anaphora(&mut mentions, &entities);
     entity::finish(&mentions, &mut entities);

@@ -6,6 +6,7 @@ use crate::extract::view::View;
 use crate::model::{EntityType, Mention, Origin, Sentence, Span};
 use crate::resources::gazetteer::Target;
 use crate::resources::names::NOT_NAMES;
+use crate::resources::prefilter::Prefilter;
 use crate::resources::rules::{Rule, RuleKind};
 use crate::resources::Resources;
 
@@ -69,6 +70,7 @@ pub fn rule_mentions(
     sentences: &[Sentence],
     known: &[Mention],
     rules: &[&Rule],
+    prefilter: &Prefilter,
     anaphora: bool,
 ) -> Vec<Mention> {
     rule_mentions_cached(
@@ -76,6 +78,7 @@ pub fn rule_mentions(
         sentences,
         known,
         rules,
+        prefilter,
         anaphora,
         &mut ViewCache::default(),
     )
@@ -92,6 +95,7 @@ pub fn rule_mentions_cached(
     sentences: &[Sentence],
     known: &[Mention],
     rules: &[&Rule],
+    prefilter: &Prefilter,
     anaphora: bool,
     cache: &mut ViewCache,
 ) -> Vec<Mention> {
@@ -105,7 +109,8 @@ pub fn rule_mentions_cached(
             }
         }
         let from = out.len();
-        for rule in rules {
+        let present = prefilter.present(&view.text);
+        for rule in rules.iter().filter(|r| r.may_match(&present)) {
             let RuleKind::Pattern {
                 regex, mentions, ..
             } = &rule.kind

@@ -154,7 +154,8 @@ pub fn pattern_facts(x: &mut Extraction, res: &Resources, facts: &mut Facts) {
     for si in 0..x.sentences.len() {
         let span = x.sentences[si].span;
         let view = View::build(&x.text, span, &in_sentence(&x.mentions, si));
-        for rule in &rules {
+        let present = res.rules.prefilter.present(&view.text);
+        for rule in rules.iter().filter(|r| r.may_match(&present)) {
             let RuleKind::Pattern {
                 regex,
                 facts: specs,

@@ -4,6 +4,7 @@
 pub mod gazetteer;
 pub mod names;
 pub mod ontology;
+pub mod prefilter;
 pub mod rules;
 
 pub use gazetteer::Gazetteer;

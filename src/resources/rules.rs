@@ -35,6 +35,7 @@
 use crate::error::{Error, Result};
 use crate::model::EntityType;
 use crate::resources::ontology::{Ontology, PropertyKind};
+use crate::resources::prefilter::{self, Need, Prefilter};
 use regex::Regex;
 use serde::Deserialize;
 use std::collections::HashSet;
@@ -193,9 +194,15 @@ pub struct Rule {
     pub examples: Vec<Example>,
     pub file: PathBuf,
     pub line: usize,
+    /// The literals any match needs (see `prefilter`); `Anything` for inference rules.
+    pub need: Need,
 }
 
 impl Rule {
+    /// Whether the pattern can match a text in which `present` literals occur.
+    pub fn may_match(&self, present: &[bool]) -> bool {
+        self.need.holds(present)
+    }
     /// Emits mentions that are not anaphora (the entity stage).
     pub fn finds_names(&self) -> bool {
         matches!(&self.kind, RuleKind::Pattern { mentions, .. } if mentions.iter().any(|m| m.refers.is_none()))
@@ -213,6 +220,8 @@ impl Rule {
 #[derive(Debug, Clone, Default)]
 pub struct RuleSet {
     pub rules: Vec<Rule>,
+    /// Finds the literals the rules need in a text (`Rule::may_match`).
+    pub prefilter: Prefilter,
 }
 
 fn line_of(text: &str, byte: usize) -> usize {
@@ -247,6 +256,13 @@ impl RuleSet {
                 set.rules.push(rule);
             }
         }
+        let mut literals = prefilter::Builder::default();
+        for rule in &mut set.rules {
+            if let RuleKind::Pattern { regex, .. } = &rule.kind {
+                rule.need = literals.need(regex.as_str());
+            }
+        }
+        set.prefilter = literals.finish();
         Ok(set)
     }
 
@@ -328,6 +344,7 @@ pub fn parse_file(path: &Path, text: &str, ontology: &Ontology) -> Result<Vec<Ru
             examples: r.example,
             file: path.to_path_buf(),
             line,
+            need: Need::Anything,
         });
     }
     Ok(out)

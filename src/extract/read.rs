@@ -318,9 +318,23 @@ fn looks_like_heading(p: &str) -> bool {
 
 /// Plain text: an optional site line, a title, an optional date line, then the body.
 pub fn read_plain(text: &str, stem: &str, source: &str) -> Article {
-    let paras = paragraphs(text);
+    let mut paras = paragraphs(text);
     let head: Vec<&String> = paras.iter().take(4).collect();
     let date_at = head.iter().position(|p| parse_date(p).is_some());
+    // Site line, title, standfirst, date: the standfirst is text (its facts count), so it moves
+    // after the date line and opens the body.
+    if date_at == Some(3) && looks_like_heading(head[0]) && looks_like_heading(head[1]) {
+        paras.swap(2, 3);
+        let head: Vec<&String> = paras.iter().take(3).collect();
+        return plain_article(
+            stem,
+            source,
+            Some(head[0].clone()),
+            head[1].clone(),
+            parse_date(head[2]),
+            &paras[3..],
+        );
+    }
     let (publication, title, body_from, date) = match date_at {
         Some(2) if looks_like_heading(head[0]) && looks_like_heading(head[1]) => (
             Some(head[0].clone()),
@@ -344,7 +358,24 @@ pub fn read_plain(text: &str, stem: &str, source: &str) -> Article {
             }
         }
     };
-    let body = drop_boilerplate(paras[body_from.min(paras.len())..].to_vec()).join("\n\n");
+    plain_article(
+        stem,
+        source,
+        publication,
+        title,
+        date,
+        &paras[body_from.min(paras.len())..],
+    )
+}
+
+fn plain_article(
+    stem: &str,
+    source: &str,
+    publication: Option<String>,
+    title: String,
+    date: Option<String>,
+    body: &[String],
+) -> Article {
     Article {
         id: slug(stem),
         title,
@@ -352,7 +383,7 @@ pub fn read_plain(text: &str, stem: &str, source: &str) -> Article {
         url: None,
         author: None,
         publication,
-        body,
+        body: drop_boilerplate(body.to_vec()).join("\n\n"),
         source: source.to_string(),
     }
 }
@@ -631,7 +662,7 @@ pub fn read_html(html: &str, stem: &str, source: &str) -> Article {
 /// Drops what a date line says before the date: a label ("Published", "Last edited on",
 /// "Updated:") and a weekday ("Monday, October 16, 2023").
 fn strip_date_label(s: &str) -> &str {
-    const LABELS: [&str; 9] = [
+    const LABELS: [&str; 11] = [
         "published",
         "posted",
         "updated",
@@ -641,6 +672,8 @@ fn strip_date_label(s: &str) -> &str {
         "date",
         "first published",
         "last modified",
+        "revised",
+        "last revised",
     ];
     const DAYS: [&str; 7] = [
         "monday",
@@ -740,6 +773,23 @@ mod tests {
         assert_eq!(a.title, "A title: here");
         assert_eq!(a.date.as_deref(), Some("2021-02-24"));
         assert_eq!(a.body, "First paragraph.\n\nSecond.");
+    }
+
+    #[test]
+    fn a_standfirst_before_the_date_opens_the_body() {
+        let text = "Site Name\n\nA headline about a film\n\nThe standfirst names the director, Ann Lee.\n\n8 April 2024\n\nFirst paragraph.";
+        let a = read_plain(text, "x", "x.txt");
+        assert_eq!(a.publication.as_deref(), Some("Site Name"));
+        assert_eq!(a.title, "A headline about a film");
+        assert_eq!(a.date.as_deref(), Some("2024-04-08"));
+        assert_eq!(
+            a.body,
+            "The standfirst names the director, Ann Lee.\n\nFirst paragraph."
+        );
+        assert_eq!(
+            parse_date("Revised 2022-11-03").as_deref(),
+            Some("2022-11-03")
+        );
     }
 
     #[test]

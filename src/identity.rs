@@ -342,7 +342,10 @@ impl Index {
                     .map(|d| r.map.get(d).cloned().unwrap_or_else(|| d.clone()))
                     .collect(),
             };
-            let candidates = self.films.get(&n.iri).cloned().unwrap_or_default();
+            // The base node first, then the others by name: the choice must not depend on the
+            // order the store lists its nodes in, or re-ingesting an article could move it.
+            let mut candidates = self.films.get(&n.iri).cloned().unwrap_or_default();
+            candidates.sort_by(|a, b| (*a != n.iri, a).cmp(&(*b != n.iri, b)));
             let mut contradicted = false;
             let mut chosen = None;
             for c in &candidates {

@@ -574,6 +574,45 @@ fn month(word: &str) -> Option<u32> {
         .map(|i| i as u32 + 1)
 }
 
+/// The year a relative phrase names, seen from an article dated `date` (ISO `YYYY-MM-DD`): "last
+/// year", "a year ago" → the year before; "this year", "this summer" → the same; "last November" →
+/// the latest November before the article's month; "last summer", "last autumn" likewise. `None`
+/// for anything else, and for "last winter" (which year is unclear).
+pub fn relative_year(phrase: &str, date: &str) -> Option<i32> {
+    let year: i32 = date.get(..4)?.parse().ok()?;
+    let month: u32 = date.get(5..7)?.parse().ok()?;
+    let words: Vec<String> = phrase
+        .split_whitespace()
+        .map(|w| w.to_lowercase())
+        .collect();
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    // The last month of a season (spring ends in May, summer in August, autumn in November).
+    let season_end = |w: &str| match w {
+        "spring" => Some(5),
+        "summer" => Some(8),
+        "autumn" | "fall" => Some(11),
+        _ => None,
+    };
+    match words.as_slice() {
+        ["last", "year"]
+        | ["a", "year", "ago"]
+        | ["the", "previous", "year"]
+        | ["the", "year", "before"] => Some(year - 1),
+        ["this", "year"] | ["earlier", "this", "year"] => Some(year),
+        ["this", w] if month_or_season(w) => Some(year),
+        ["last", "month"] => Some(if month == 1 { year - 1 } else { year }),
+        ["last", w] => {
+            let end = self::month(w).or_else(|| season_end(w))?;
+            Some(if end < month { year } else { year - 1 })
+        }
+        _ => None,
+    }
+}
+
+fn month_or_season(w: &str) -> bool {
+    month(w).is_some() || matches!(w, "spring" | "summer" | "autumn" | "fall")
+}
+
 fn iso(y: i32, m: u32, d: u32) -> Option<String> {
     let days = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
     if !(1000..=2999).contains(&y) || !(1..=12).contains(&m) || d == 0 || d > days[m as usize - 1] {
@@ -773,6 +812,20 @@ mod tests {
         assert_eq!(a.title, "A title: here");
         assert_eq!(a.date.as_deref(), Some("2021-02-24"));
         assert_eq!(a.body, "First paragraph.\n\nSecond.");
+    }
+
+    #[test]
+    fn relative_years_from_the_article_date() {
+        assert_eq!(relative_year("last year", "2024-03-05"), Some(2023));
+        assert_eq!(relative_year("last November", "2024-03-05"), Some(2023));
+        assert_eq!(relative_year("last November", "2024-12-05"), Some(2024));
+        assert_eq!(relative_year("last summer", "2024-10-01"), Some(2024));
+        assert_eq!(relative_year("last summer", "2024-05-01"), Some(2023));
+        assert_eq!(relative_year("this autumn", "2024-05-01"), Some(2024));
+        assert_eq!(relative_year("last month", "2024-01-20"), Some(2023));
+        assert_eq!(relative_year("last winter", "2024-01-20"), None);
+        assert_eq!(relative_year("last time", "2024-01-20"), None);
+        assert_eq!(relative_year("last year", "unknown"), None);
     }
 
     #[test]

@@ -184,6 +184,7 @@ pub fn pattern_facts(x: &mut Extraction, res: &Resources, facts: &mut Facts) {
                         continue;
                     };
                     let o = festival_for_city(x, res, &spec.p, o);
+                    let o = relative_year(x, &spec.p, o);
                     emit(x, res, facts, spec, &s, &o, ev.clone());
                 }
             }
@@ -225,6 +226,19 @@ fn festival_for_city(x: &mut Extraction, res: &Resources, p: &str, o: Node) -> N
         false,
     ));
     Node::Entity(x.entities.len() - 1)
+}
+
+/// A `year` given as a phrase ("premiered last November") becomes the year it names, seen from the
+/// article's date; without a date the phrase stays and the ontology check drops it.
+fn relative_year(x: &Extraction, p: &str, o: Node) -> Node {
+    match (&o, x.article.date.as_deref()) {
+        (Node::Literal(l), Some(date))
+            if p == "year" && !l.trim().starts_with(|c: char| c.is_ascii_digit()) =>
+        {
+            crate::extract::read::relative_year(l, date).map_or(o, |y| Node::Literal(y.to_string()))
+        }
+        _ => o,
+    }
 }
 
 fn emit(

@@ -6,6 +6,7 @@ use crate::extract::entity;
 use crate::extract::mention::in_sentence;
 use crate::extract::view::View;
 use crate::model::{Entity, EntityType, Evidence, Extraction, Fact, Mention, Span, Subject, Value};
+use crate::resources::gazetteer::fold;
 use crate::resources::ontology::PropertyKind;
 use crate::resources::rules::{Atom, FactSpec, Ref, Rule, RuleKind};
 use crate::resources::Resources;
@@ -308,15 +309,6 @@ fn resolve_ref(
     }
 }
 
-/// Lower-case words of `s`, separated by single spaces, punctuation dropped.
-fn fold_words(s: &str) -> String {
-    s.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// The entity object of the latest `p` fact whose evidence starts before `(sentence, pos)` or there
 /// ("A was nominated for X but lost to B": the nomination of the same clause).
 fn last_object(facts: &Facts, p: &str, sentence: usize, pos: usize) -> Option<usize> {
@@ -458,12 +450,12 @@ fn match_atom(
             }
         }
         "labelHas" => {
-            let words = fold_words(&atom.o.replace('_', " "));
+            let words = format!(" {} ", fold(&atom.o.replace('_', " ")));
             for &e in &emitted {
                 let ent = &x.entities[e];
                 let has = std::iter::once(&ent.label)
                     .chain(&ent.aliases)
-                    .any(|l| format!(" {} ", fold_words(l)).contains(&format!(" {words} ")));
+                    .any(|l| format!(" {} ", fold(l)).contains(&words));
                 if has {
                     if let Some(nb) = bind(b, &atom.s, Node::Entity(e)) {
                         out.push((nb, first_evidence(x, e, "")));

@@ -256,7 +256,7 @@ pub fn trim_describing_compound(text: &str, span: Span) -> Span {
     let Some(word_end) = s.find(char::is_whitespace) else {
         return span;
     };
-    let word = &s[..word_end];
+    let word = s[..word_end].trim_end_matches('.');
     if DESCRIBING_SUFFIXES
         .iter()
         .any(|suffix| word.ends_with(suffix))
@@ -277,14 +277,16 @@ const DESCRIBING_SUFFIXES: [&str; 4] = ["-born", "-based", "-raised", "-bred"];
 /// Drops leading words of `NOT_NAMES`, and compounds like "Kharkiv-born", from a name span.
 pub fn trim_name(text: &str, mut span: Span) -> Span {
     loop {
+        // "Kharkiv-born Hrynchuk", "the Baku-based curator": the compound describes the name.
+        let after = trim_describing_compound(text, span);
+        if after != span {
+            span = after;
+            continue;
+        }
         let s = &text[span.start..span.end];
         let word_end = s.find(char::is_whitespace).unwrap_or(s.len());
         let word = s[..word_end].trim_end_matches('.');
-        // "Kharkiv-born Hrynchuk", "the Baku-based curator": the compound describes the name.
-        let describes = DESCRIBING_SUFFIXES
-            .iter()
-            .any(|suffix| word.ends_with(suffix));
-        if word_end < s.len() && (NOT_NAMES.contains(&word) || describes) {
+        if word_end < s.len() && NOT_NAMES.contains(&word) {
             let rest = &s[word_end..];
             span.start += word_end + (rest.len() - rest.trim_start().len());
         } else if word_end == s.len() && NOT_NAMES.contains(&word) {

@@ -586,31 +586,31 @@ pub fn relative_year(phrase: &str, date: &str) -> Option<i32> {
         .map(|w| w.to_lowercase())
         .collect();
     let words: Vec<&str> = words.iter().map(String::as_str).collect();
-    // The last month of a season (spring ends in May, summer in August, autumn in November).
-    let season_end = |w: &str| match w {
-        "spring" => Some(5),
-        "summer" => Some(8),
-        "autumn" | "fall" => Some(11),
-        _ => None,
-    };
     match words.as_slice() {
         ["last", "year"]
         | ["a", "year", "ago"]
         | ["the", "previous", "year"]
         | ["the", "year", "before"] => Some(year - 1),
         ["this", "year"] | ["earlier", "this", "year"] => Some(year),
-        ["this", w] if month_or_season(w) => Some(year),
+        ["this", w] if month_or_season_end(w).is_some() => Some(year),
         ["last", "month"] => Some(if month == 1 { year - 1 } else { year }),
         ["last", w] => {
-            let end = self::month(w).or_else(|| season_end(w))?;
+            let end = month_or_season_end(w)?;
             Some(if end < month { year } else { year - 1 })
         }
         _ => None,
     }
 }
 
-fn month_or_season(w: &str) -> bool {
-    month(w).is_some() || matches!(w, "spring" | "summer" | "autumn" | "fall")
+/// A month's number, or the last month of a season (spring ends in May, summer in August,
+/// autumn in November).
+fn month_or_season_end(w: &str) -> Option<u32> {
+    month(w).or(match w {
+        "spring" => Some(5),
+        "summer" => Some(8),
+        "autumn" | "fall" => Some(11),
+        _ => None,
+    })
 }
 
 fn iso(y: i32, m: u32, d: u32) -> Option<String> {

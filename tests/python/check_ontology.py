@@ -49,6 +49,8 @@ RELATIONS = [
     "holdsPosition", "capitalOf", "basedOn", "spokeTo",
 ]
 ARTICLE_RELATIONS = ["datePublished", "about", "mentions"]
+# Relations of works beyond the gold relations (filming location, main subject: Text2KGBench).
+WORK_RELATIONS = ["filmedIn", "mainSubject"]
 OTHER_PROPERTIES = [
     "title", "url", "author", "publishedIn", "sourceFile",
     "alias",
@@ -58,7 +60,7 @@ OTHER_PROPERTIES = [
     "sentence", "sentenceStart", "sentenceEnd", "matchStart", "matchEnd", "rule", "confidence",
     "article",
 ]
-PROPERTIES = RELATIONS + ARTICLE_RELATIONS + OTHER_PROPERTIES
+PROPERTIES = RELATIONS + ARTICLE_RELATIONS + WORK_RELATIONS + OTHER_PROPERTIES
 
 # Literal-valued properties and their expected xsd range; every other property is an object property.
 DATATYPE_RANGES = {
@@ -82,13 +84,14 @@ EXPECTED_DOMAIN = {
     "outcome": "AwardEvent", "quotedText": "Quote", "speaker": "Quote", "quotedIn": "Quote",
     "directed": "Person", "actedIn": "Person", "nationality": "Person", "spokeTo": "Person",
     "characterIn": "Character", "presentedBy": "Award",
+    "filmedIn": "CreativeWork", "mainSubject": "CreativeWork",
 }
 EXPECTED_RANGE = {
     "publishedIn": "Publication", "editionOf": "Festival", "film": "CreativeWork",
     "festival": "Festival", "award": "Award", "speaker": "Person", "quotedIn": "Article",
     "article": "Article", "actedIn": "Film", "playedCharacter": "Character", "won": "Award",
     "nominatedFor": "Award", "holdsPosition": "Position", "spokeTo": "Publication",
-    "countryOfOrigin": "Country", "nationality": "Country",
+    "countryOfOrigin": "Country", "nationality": "Country", "filmedIn": "Place",
 }
 # Union domains/ranges (gold-format "Person/Organization" etc.).
 EXPECTED_UNION_DOMAIN = {
@@ -105,6 +108,8 @@ EXPECTED_UNION_RANGE = {
     "screenedAt": {"Festival", "Event", "Place"},
     "presentedBy": {"Festival", "Organization"},
     "founded": {"Organization", "Festival"},
+    "mainSubject": {"Person", "CreativeWork", "Festival", "Award", "Organization", "Place",
+                    "Character", "Event", "Position"},
 }
 
 # Alignments the brief asks for: (kgx local name, predicate, target IRI).
@@ -128,7 +133,7 @@ REQUIRED_ALIGNMENTS = [
     ("nominatedFor", EQ_P, WDT.P1411), ("presentedBy", EQ_P, WDT.P1027),
     ("locatedIn", EQ_P, WDT.P131), ("locatedIn", EQ_P, SCHEMA.containedInPlace),
     ("countryOfOrigin", EQ_P, WDT.P495), ("countryOfOrigin", EQ_P, SCHEMA.countryOfOrigin),
-    ("setIn", EQ_P, WDT.P840),
+    ("setIn", EQ_P, WDT.P840), ("filmedIn", EQ_P, WDT.P915), ("mainSubject", EQ_P, WDT.P921),
     ("nationality", EQ_P, WDT.P27), ("nationality", EQ_P, SCHEMA.nationality),
     ("bornIn", EQ_P, WDT.P19), ("bornIn", EQ_P, SCHEMA.birthPlace),
     ("founded", INV, WDT.P112), ("founded", INV, SCHEMA.founder),
@@ -284,10 +289,10 @@ class Checker:
             self.fail("kgx:inverseLabel is not declared a owl:AnnotationProperty")
         else:
             self.check_documented(il)
-        for local in RELATIONS + ARTICLE_RELATIONS:
+        for local in RELATIONS + ARTICLE_RELATIONS + WORK_RELATIONS:
             if not self.english_literal(KGX[local], il):
                 self.fail(f"kgx:{local}: no kgx:inverseLabel")
-        for local in RELATIONS:
+        for local in RELATIONS + WORK_RELATIONS:
             for sup in self.g.objects(KGX[local], RDFS.subPropertyOf):
                 self.fail(f"kgx:{local}: relation properties carry no rdfs:subPropertyOf (has {self.name(sup)})")
 

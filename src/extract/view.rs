@@ -5,6 +5,24 @@
 
 use crate::model::{Mention, Span};
 use crate::resources::rules::{DEMONYM, MARK_CLOSE, MARK_OPEN};
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// A bracket right after a name: an original-script title, a translation, a year
+/// ("Przewoźnik (The Ferryman)", "Iron Ropes (რკინის თოკები)").
+static GLOSS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new("\u{E001}( \\([^()\\x{E000}]*\\))").unwrap());
+
+/// An apposition or a non-restrictive relative clause between commas right after a name, when a
+/// lower-case word (the verb of the clause) follows: "The Ferryman, which premiered on Wednesday,
+/// was produced by …", "X, Wilk's austere drama about a ferryman, was named best film".
+static APPOSITION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        "\u{E001}((?:, (?:which|who|whose|a|an|the|his|her|its|their|",
+        "\u{E000}[^\u{E001}]*\u{E001}'s?) [^,;:()\"]*?)+,) [a-z]"
+    ))
+    .unwrap()
+});
 
 #[derive(Debug, Clone)]
 pub struct View {
@@ -72,6 +90,54 @@ impl View {
         }
     }
 
+    /// The sentence without the brackets and the comma-enclosed appositions and relative clauses
+    /// that follow names ("X (original title), Y's drama about Z, which premiered in W, won …"
+    /// reads "X won …"), so that a rule written for the plain clause also finds the fact in the
+    /// decorated one. `None` when there is nothing to leave out. Offsets still map to the article:
+    /// a match that spans a gap covers it.
+    pub fn simplified(&self) -> Option<View> {
+        let mut cur: Option<View> = None;
+        for _ in 0..4 {
+            let v = cur.as_ref().unwrap_or(self);
+            let mut cut: Vec<(usize, usize)> = GLOSS
+                .captures_iter(&v.text)
+                .chain(APPOSITION.captures_iter(&v.text))
+                .filter_map(|c| c.get(1).map(|g| (g.start(), g.end())))
+                .collect();
+            if cut.is_empty() {
+                break;
+            }
+            cut.sort_unstable();
+            let next = v.without(&cut);
+            cur = Some(next);
+        }
+        cur
+    }
+
+    /// The view with the byte ranges `cut` (sorted; overlaps allowed) left out.
+    fn without(&self, cut: &[(usize, usize)]) -> View {
+        let mut v = View {
+            text: String::with_capacity(self.text.len()),
+            starts: Vec::with_capacity(self.starts.len()),
+            ends: vec![self.ends[0]],
+        };
+        let mut pos = 0;
+        for &(a, b) in cut {
+            if a > pos {
+                v.keep(self, pos, a);
+            }
+            pos = pos.max(b);
+        }
+        v.keep(self, pos, self.text.len());
+        v
+    }
+
+    fn keep(&mut self, from: &View, a: usize, b: usize) {
+        self.text.push_str(&from.text[a..b]);
+        self.starts.extend_from_slice(&from.starts[a..b]);
+        self.ends.extend_from_slice(&from.ends[a + 1..b + 1]);
+    }
+
     /// The article span of view bytes `[start, end)`.
     pub fn orig(&self, start: usize, end: usize) -> Span {
         let s = self
@@ -133,5 +199,66 @@ mod tests {
         assert_eq!(v.orig(at, end), m.span);
         assert_eq!(v.orig(0, 13), Span::new(0, 15)); // "Aushakimova's" ↔ "Aushakimova’s"
         assert_eq!(View::only_marker(&v.text[at..end]), Some(7));
+    }
+
+    fn mention(text: &str, name: &str, ty: EntityType) -> Mention {
+        let at = text.find(name).unwrap();
+        Mention {
+            span: Span::new(at, at + name.len()),
+            sentence: 0,
+            ty,
+            text: name.into(),
+            gazetteer: None,
+            demonym: false,
+            anaphor: false,
+            origin: Origin {
+                rule: "test".into(),
+                confidence: 1.0,
+            },
+            entity: None,
+        }
+    }
+
+    #[test]
+    fn simplified_view_leaves_out_glosses_and_appositions() {
+        let text = "Przewoźnik (The Ferryman), Jarosław Wilk’s austere drama, which opened on Friday, was named best film.";
+        let ms = [
+            mention(text, "Przewoźnik", EntityType::Film),
+            mention(text, "Jarosław Wilk", EntityType::Person),
+        ];
+        let pairs: Vec<(usize, &Mention)> = ms.iter().enumerate().collect();
+        let v = View::build(text, Span::new(0, text.len()), &pairs);
+        let s = v.simplified().unwrap();
+        assert_eq!(s.text, "\u{E000}Film#0\u{E001} was named best film.");
+        // A match across the gap maps back to the whole stretch of the article.
+        let span = s.orig(0, s.text.len());
+        assert_eq!(span, Span::new(0, text.len()));
+        let was = s.text.find("was").unwrap();
+        assert_eq!(
+            &text[s.orig(was, was + 3).start..s.orig(was, was + 3).end],
+            "was"
+        );
+    }
+
+    #[test]
+    fn simplified_view_keeps_lists_and_plain_sentences() {
+        let text = "Films by Ana Rusu, Ion Popa and Vera Lis were shown.";
+        let ms = [
+            mention(text, "Ana Rusu", EntityType::Person),
+            mention(text, "Ion Popa", EntityType::Person),
+            mention(text, "Vera Lis", EntityType::Person),
+        ];
+        let pairs: Vec<(usize, &Mention)> = ms.iter().enumerate().collect();
+        let v = View::build(text, Span::new(0, text.len()), &pairs);
+        assert!(v.simplified().is_none());
+        // An apposition followed by another name is a list, not a clause: kept.
+        let text = "Merab, a dancer who falls for a rival, Irakli, played by Bachi.";
+        let ms = [
+            mention(text, "Merab", EntityType::Character),
+            mention(text, "Irakli", EntityType::Character),
+        ];
+        let pairs: Vec<(usize, &Mention)> = ms.iter().enumerate().collect();
+        let v = View::build(text, Span::new(0, text.len()), &pairs);
+        assert!(v.simplified().is_none());
     }
 }

@@ -366,8 +366,25 @@ def city_labels_for(rows: list[dict], by_iso: dict[str, str]) -> dict[str, str]:
     return out
 
 
+# GeoNames rows whose primary name is not the city's English name: geonameid -> (English name,
+# names dropped from the row). Jalal-Abad (Kyrgyzstan) is listed as "Manas", which in English
+# names the epic, the airport and villages elsewhere, never this city.
+GEONAMES_NAME_FIXES = {
+    "1528249": ("Jalal-Abad", {"Manas", "Манас"}),
+}
+
+
 def build_cities(raw: Path, by_iso: dict[str, str], gc: dict, reserved: set[str]) -> list[dict]:
     rows = read_tsv(raw / "cities15000_new_east_region.tsv")
+    for r in rows:
+        fix = GEONAMES_NAME_FIXES.get(r["geonameid"])
+        if fix:
+            name, drop = fix
+            alts = [a for a in r["alternatenames"].split("|") if a.strip() and a.strip() not in drop]
+            if r["name"] not in drop and r["name"] != name:
+                alts.append(r["name"])
+            r["name"] = name
+            r["alternatenames"] = "|".join(a for a in alts if a != name)
     labels = city_labels_for(rows, by_iso)
 
     # ---- world cities: capitals (derived) + curated rows (curated wins)

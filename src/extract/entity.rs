@@ -210,6 +210,30 @@ pub fn salient(
     before.or_else(|| focus(mentions, entities, ty))
 }
 
+/// The film "the film", "her new feature" or "it" stands for: the latest film named earlier in
+/// the same sentence; else, among the films named in the two sentences before, the one the article
+/// mentions most (a film named in passing, "whose 2019 debut, Winter Bread, toured festivals",
+/// does not displace the film the article is about); else the article's most mentioned film.
+fn film_antecedent(
+    mentions: &[Mention],
+    entities: &[Entity],
+    sentence: usize,
+    pos: usize,
+) -> Option<usize> {
+    let films = |m: &&Mention| {
+        !m.demonym
+            && m.entity
+                .is_some_and(|e| EntityType::Film.accepts(entities[e].ty))
+    };
+    let same = mentions
+        .iter()
+        .filter(films)
+        .filter(|m| m.sentence == sentence && m.span.end <= pos)
+        .max_by_key(|m| m.span.start)
+        .and_then(|m| m.entity);
+    same.or_else(|| discourse_salient(mentions, entities, EntityType::Film, sentence, pos))
+}
+
 /// The entity of a type a rule's fact refers to without naming it ("X plays Y": Y is a character
 /// of *which* film?): among the entities of the type mentioned (by name or anaphor) in this
 /// sentence before `pos` or in the two sentences before it, the one the article mentions most
@@ -275,7 +299,11 @@ pub fn resolve_anaphora(mentions: &mut Vec<Mention>, entities: &[Entity]) {
     // Antecedents are named mentions only (an anaphor never points at another anaphor).
     let named: Vec<Mention> = mentions.iter().filter(|m| !m.anaphor).cloned().collect();
     for m in mentions.iter_mut().filter(|m| m.anaphor) {
-        m.entity = salient(&named, entities, m.ty, m.span.start);
+        m.entity = if m.ty == EntityType::Film {
+            film_antecedent(&named, entities, m.sentence, m.span.start)
+        } else {
+            salient(&named, entities, m.ty, m.span.start)
+        };
     }
     mentions.retain(|m| m.entity.is_some());
 }

@@ -271,9 +271,23 @@ pub fn slug(s: &str) -> String {
 /// soft-wrapped prose.
 const LIST_LINE: usize = 60;
 
+/// A credits or data line: a capitalised label of at most four words, a colon, a value
+/// ("Screenplay: Nodira Karimova, Jasur Ismoilov, from the short story by …", "Dir/scr: X").
+fn is_field_line(line: &str) -> bool {
+    let Some((label, value)) = line.split_once(": ") else {
+        return false;
+    };
+    label.starts_with(|c: char| c.is_uppercase())
+        && label.split_whitespace().count() <= 4
+        && label
+            .chars()
+            .all(|c| c.is_alphabetic() || matches!(c, ' ' | '/' | '.' | ',' | '-' | '&'))
+        && !value.trim().is_empty()
+}
+
 /// Splits a text into paragraphs: runs of non-blank lines, joined (soft-wrapped prose), except a
-/// block of short lines ("Aizada Zhumabaeva as Gulzat" / "Erkin Ryskulov as Sultan"), whose
-/// lines stay apart.
+/// block of short lines or credits lines ("Aizada Zhumabaeva as Gulzat" / "Erkin Ryskulov as
+/// Sultan", "Director: X" / "Screenplay: Y, from the short story by Z"), whose lines stay apart.
 fn paragraphs(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for block in text.split("\n\n") {
@@ -282,7 +296,11 @@ fn paragraphs(text: &str) -> Vec<String> {
             .map(str::trim)
             .filter(|l| !l.is_empty())
             .collect();
-        if lines.len() >= 2 && lines.iter().all(|l| l.chars().count() <= LIST_LINE) {
+        if lines.len() >= 2
+            && lines
+                .iter()
+                .all(|l| l.chars().count() <= LIST_LINE || is_field_line(l))
+        {
             out.extend(lines.iter().map(|l| l.to_string()));
         } else if !lines.is_empty() {
             out.push(lines.join(" "));
@@ -881,5 +899,16 @@ mod tests {
         let bad = format!("{ok}{{\"id\": 2, \"text\": }}\n");
         let e = read_jsonl(p, &bad).unwrap_err().to_string();
         assert!(e.starts_with("c.jsonl:2: malformed JSON"), "{e}");
+    }
+
+    #[test]
+    fn credits_blocks_keep_their_lines() {
+        let text = "THE WATER CARRIER (Suvchi)\nUzbekistan-France, 2024. 108 min.\nDirector: Jasur Ismoilov\nScreenplay: Nodira Karimova, Jasur Ismoilov, from the short story by Nodira Karimova\nCast: Ulugbek Rakhmatov, Madina Yuldasheva\n\nSoft-wrapped prose that runs on for a good while, longer than any list line would,\nand goes on here.";
+        let p = paragraphs(text);
+        assert_eq!(p.len(), 6, "{p:?}");
+        assert_eq!(p[2], "Director: Jasur Ismoilov");
+        assert!(p[5].starts_with("Soft-wrapped") && p[5].ends_with("goes on here."));
+        assert!(is_field_line("Dir/scr: Salome Chkonia"));
+        assert!(!is_field_line("He said it plainly in the end: no."));
     }
 }

@@ -9,6 +9,7 @@
 
 use crate::model::{Entity, EntityType, Mention, Origin, Span};
 use crate::resources::gazetteer::fold;
+use crate::resources::names::{Gender, PersonNames};
 use crate::resources::Resources;
 use aho_corasick::{AhoCorasick, MatchKind};
 use std::collections::HashMap;
@@ -197,17 +198,41 @@ pub fn salient(
     ty: EntityType,
     pos: usize,
 ) -> Option<usize> {
+    salient_where(mentions, entities, ty, pos, |_| true)
+}
+
+/// `salient` among the entities `fits` accepts.
+fn salient_where(
+    mentions: &[Mention],
+    entities: &[Entity],
+    ty: EntityType,
+    pos: usize,
+    fits: impl Fn(usize) -> bool,
+) -> Option<usize> {
     let before = mentions
         .iter()
         .filter(|m| m.span.end <= pos && !m.demonym)
         .filter_map(|m| {
             m.entity
-                .filter(|&e| ty.accepts(entities[e].ty))
+                .filter(|&e| ty.accepts(entities[e].ty) && fits(e))
                 .map(|e| (m.span.start, e))
         })
         .max_by_key(|(start, _)| *start)
         .map(|(_, e)| e);
-    before.or_else(|| focus(mentions, entities, ty))
+    before.or_else(|| focus(mentions, entities, ty).filter(|&e| fits(e)))
+}
+
+/// The gender a personal pronoun or a gendered role noun asks for ("she", "his", "the actress").
+fn anaphor_gender(text: &str) -> Option<Gender> {
+    let last = text.rsplit(' ').next()?.to_lowercase();
+    match last.as_str() {
+        "she" | "her" | "hers" | "herself" | "actress" | "actresses" | "woman" | "mother"
+        | "daughter" | "sister" | "wife" => Some(Gender::Female),
+        "he" | "his" | "him" | "himself" | "man" | "father" | "son" | "brother" | "husband" => {
+            Some(Gender::Male)
+        }
+        _ => None,
+    }
 }
 
 /// The film "the film", "her new feature" or "it" stands for: the latest film named earlier in
@@ -294,15 +319,20 @@ pub fn focus(mentions: &[Mention], entities: &[Entity], ty: EntityType) -> Optio
 }
 
 /// Links each anaphor to its antecedent, in text order; anaphora with none are dropped.
-pub fn resolve_anaphora(mentions: &mut Vec<Mention>, entities: &[Entity]) {
+pub fn resolve_anaphora(mentions: &mut Vec<Mention>, entities: &[Entity], names: &PersonNames) {
     mentions.sort_by_key(|m| (m.span.start, m.span.end));
     // Antecedents are named mentions only (an anaphor never points at another anaphor).
     let named: Vec<Mention> = mentions.iter().filter(|m| !m.anaphor).cloned().collect();
     for m in mentions.iter_mut().filter(|m| m.anaphor) {
-        m.entity = if m.ty == EntityType::Film {
-            film_antecedent(&named, entities, m.sentence, m.span.start)
-        } else {
-            salient(&named, entities, m.ty, m.span.start)
+        m.entity = match (m.ty, anaphor_gender(&m.text)) {
+            (EntityType::Film, _) => film_antecedent(&named, entities, m.sentence, m.span.start),
+            // "she" is the latest person whose name may be a woman's, "he" a man's.
+            (EntityType::Person, Some(want)) => {
+                let fits = |e: usize| names.gender(&entities[e].label).is_none_or(|g| g == want);
+                salient_where(&named, entities, m.ty, m.span.start, fits)
+                    .or_else(|| salient(&named, entities, m.ty, m.span.start))
+            }
+            _ => salient(&named, entities, m.ty, m.span.start),
         };
     }
     mentions.retain(|m| m.entity.is_some());

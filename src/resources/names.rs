@@ -8,7 +8,7 @@
 
 use crate::error::{Error, Result};
 use crate::model::{Span, Token};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 /// Words that end a name run: a given name followed by one of these is a place or an institution
@@ -138,6 +138,69 @@ const NOT_FIRST: [&str; 21] = [
 pub struct PersonNames {
     given: HashSet<String>,
     endings: Vec<String>,
+    genders: Genders,
+}
+
+/// A person's gender as a name tells it, for resolving "she" and "he".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gender {
+    Female,
+    Male,
+}
+
+/// `name-genders.txt`: given names whose ending does not tell the gender, and surname endings
+/// that do.
+#[derive(Debug, Default)]
+struct Genders {
+    given: HashMap<String, Gender>,
+    /// Longest first.
+    endings: Vec<(String, Gender)>,
+}
+
+fn read_genders(path: &Path) -> Result<Genders> {
+    let mut g = Genders::default();
+    if !path.is_file() {
+        return Ok(g);
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let err = |m: String| Error::Resource {
+            path: path.to_path_buf(),
+            line: i + 1,
+            message: m,
+        };
+        let (kind, value) = line
+            .split_once(char::is_whitespace)
+            .ok_or_else(|| err(format!("`{line}`: expected KIND VALUE")))?;
+        let value = value.trim();
+        if value.is_empty() || value.contains(char::is_whitespace) {
+            return Err(err(format!("`{line}`: the value is one word")));
+        }
+        match kind {
+            "female-given" => g.given.insert(value.to_string(), Gender::Female),
+            "male-given" => g.given.insert(value.to_string(), Gender::Male),
+            "female-ending" => {
+                g.endings.push((value.to_lowercase(), Gender::Female));
+                None
+            }
+            "male-ending" => {
+                g.endings.push((value.to_lowercase(), Gender::Male));
+                None
+            }
+            _ => {
+                return Err(err(format!(
+                    "unknown kind `{kind}` (female-given, male-given, female-ending, male-ending)"
+                )))
+            }
+        };
+    }
+    g.endings
+        .sort_by_key(|(e, _)| std::cmp::Reverse(e.chars().count()));
+    Ok(g)
 }
 
 /// A name candidate: its span and whether a known given name starts it.
@@ -201,7 +264,43 @@ impl PersonNames {
             .collect();
         endings.sort_by_key(|e| std::cmp::Reverse(e.len()));
         endings.dedup();
-        Ok(PersonNames { given, endings })
+        let genders = read_genders(&dir.join("name-genders.txt"))?;
+        Ok(PersonNames {
+            given,
+            endings,
+            genders,
+        })
+    }
+
+    /// The gender a person's name tells: a listed given name; else the surname's ending (the
+    /// longest listed ending, the surname at least two letters longer); else a known given name,
+    /// a woman's when it ends in -a; else none.
+    pub fn gender(&self, name: &str) -> Option<Gender> {
+        let words: Vec<&str> = name.split_whitespace().collect();
+        let first = *words.first()?;
+        if let Some(&g) = self.genders.given.get(first) {
+            return Some(g);
+        }
+        if words.len() >= 2 {
+            let last = words[words.len() - 1].to_lowercase();
+            let n = last.chars().count();
+            if let Some((_, g)) = self
+                .genders
+                .endings
+                .iter()
+                .find(|(e, _)| last.ends_with(e.as_str()) && n >= e.chars().count() + 2)
+            {
+                return Some(*g);
+            }
+        }
+        if self.given.contains(first) {
+            return Some(if first.ends_with('a') {
+                Gender::Female
+            } else {
+                Gender::Male
+            });
+        }
+        None
     }
 
     pub fn is_given(&self, w: &str) -> bool {
@@ -303,6 +402,7 @@ mod tests {
                 .map(String::from)
                 .collect(),
             endings: vec!["ov".into(), "yan".into()],
+            genders: Genders::default(),
         }
     }
 
@@ -334,5 +434,36 @@ mod tests {
             .all(|n| n == "Heydar Aliyev"));
         assert!(find("It opened in Tajik Nazarov.").is_empty());
         assert!(find("Then Anahit Sargsyan spoke.") == ["Anahit Sargsyan"]);
+    }
+
+    #[test]
+    fn genders_from_given_names_and_surname_endings() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("given-names.txt"),
+            "Farrukh\nDilnoza\nLevan\nNino\nLuka\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("name-genders.txt"),
+            "# test\nfemale-given Nino\nmale-given Luka\nfemale-ending ova\nmale-ending ov\n",
+        )
+        .unwrap();
+        let n = PersonNames::load(dir.path()).unwrap();
+        assert_eq!(n.gender("Nino Kapanadze"), Some(Gender::Female));
+        assert_eq!(n.gender("Luka Beridze"), Some(Gender::Male));
+        assert_eq!(n.gender("Samal Yeslyamova"), Some(Gender::Female));
+        assert_eq!(n.gender("Marat Sarulu"), None);
+        assert_eq!(n.gender("Aibek Toktogulov"), Some(Gender::Male));
+        assert_eq!(n.gender("Dilnoza Rakhimova"), Some(Gender::Female));
+        assert_eq!(n.gender("Levan Akin"), Some(Gender::Male));
+        // A bad kind names the file and the line.
+        std::fs::write(
+            dir.path().join("name-genders.txt"),
+            "female-given Nino\nneuter x\n",
+        )
+        .unwrap();
+        let e = PersonNames::load(dir.path()).unwrap_err().to_string();
+        assert!(e.contains("name-genders.txt") && e.contains('2'), "{e}");
     }
 }

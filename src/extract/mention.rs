@@ -140,6 +140,10 @@ pub fn rule_mentions_cached(
                     if ty == EntityType::Organization {
                         span = trim_describing_compound(text, span);
                     }
+                    // A name is never a bare pronoun or determiner ("It had its premiere at …").
+                    if !anaphora && is_function_word(&text[span.start..span.end]) {
+                        continue;
+                    }
                     out.push(Mention {
                         span,
                         sentence: s.index,
@@ -162,6 +166,38 @@ pub fn rule_mentions_cached(
             .insert(s.index, (view.text.clone(), out[from..].to_vec()));
     }
     out
+}
+
+/// A pronoun or determiner standing alone, which a capitalised-word slot can catch at the start
+/// of a sentence but which names nothing.
+fn is_function_word(w: &str) -> bool {
+    matches!(
+        w,
+        "It" | "Its"
+            | "This"
+            | "That"
+            | "These"
+            | "Those"
+            | "He"
+            | "She"
+            | "They"
+            | "We"
+            | "I"
+            | "You"
+            | "His"
+            | "Her"
+            | "Their"
+            | "Our"
+            | "Which"
+            | "There"
+            | "Here"
+            | "Both"
+            | "Each"
+            | "All"
+            | "Some"
+            | "None"
+            | "One"
+    )
 }
 
 /// Rule id recorded for person names found by their shape (given name or surname ending).

@@ -285,9 +285,15 @@ fn is_field_line(line: &str) -> bool {
         && !value.trim().is_empty()
 }
 
+/// A list item: "- ", "* ", "• " or "– " opening the line (a Markdown filmography).
+fn is_bullet(line: &str) -> bool {
+    ["- ", "* ", "• ", "– "].iter().any(|b| line.starts_with(b))
+}
+
 /// Splits a text into paragraphs: runs of non-blank lines, joined (soft-wrapped prose), except a
-/// block of short lines or credits lines ("Aizada Zhumabaeva as Gulzat" / "Erkin Ryskulov as
-/// Sultan", "Director: X" / "Screenplay: Y, from the short story by Z"), whose lines stay apart.
+/// block of short lines, credits lines or list items ("Aizada Zhumabaeva as Gulzat" / "Erkin
+/// Ryskulov as Sultan", "Director: X" / "Screenplay: Y, from the short story by Z", "- *Apricot
+/// Snow* (2013) — his debut feature, …"), whose lines stay apart.
 fn paragraphs(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for block in text.split("\n\n") {
@@ -299,9 +305,15 @@ fn paragraphs(text: &str) -> Vec<String> {
         if lines.len() >= 2
             && lines
                 .iter()
-                .all(|l| l.chars().count() <= LIST_LINE || is_field_line(l))
+                .all(|l| l.chars().count() <= LIST_LINE || is_field_line(l) || is_bullet(l))
         {
-            out.extend(lines.iter().map(|l| l.to_string()));
+            out.extend(lines.iter().map(|l| {
+                if is_bullet(l) {
+                    l[l.find(' ').map_or(0, |i| i + 1)..].to_string()
+                } else {
+                    l.to_string()
+                }
+            }));
         } else if !lines.is_empty() {
             out.push(lines.join(" "));
         }
@@ -910,5 +922,13 @@ mod tests {
         assert!(p[5].starts_with("Soft-wrapped") && p[5].ends_with("goes on here."));
         assert!(is_field_line("Dir/scr: Salome Chkonia"));
         assert!(!is_field_line("He said it plainly in the end: no."));
+        let list = "- *Apricot Snow* (2013) — his debut feature, set in the Isfara valley, which played Rotterdam\n- *Khorog Express* (2023) — Busan, Tallinn, Fribourg";
+        assert_eq!(
+            paragraphs(list),
+            [
+                "*Apricot Snow* (2013) — his debut feature, set in the Isfara valley, which played Rotterdam",
+                "*Khorog Express* (2023) — Busan, Tallinn, Fribourg"
+            ]
+        );
     }
 }

@@ -19,7 +19,11 @@ pub fn extract(article: &Article, res: &Resources) -> Extraction {
     let sentences = text::sentences(&text, !article.title.is_empty());
 
     // Mentions: gazetteer names and entity patterns, one conflict policy.
-    let gaz = mention::gazetteer_mentions(&text, &sentences, res);
+    let mut gaz = mention::gazetteer_mentions(&text, &sentences, res);
+    if let Some(p) = &article.publication {
+        let own = mention::publication_mentions(&text, &sentences, p);
+        gaz = mention::resolve(Vec::new(), gaz.into_iter().chain(own).collect());
+    }
     let name_rules: Vec<&Rule> = res.rules.rules.iter().filter(|r| r.finds_names()).collect();
     // Patterns run over the plain text (so they can absorb a shorter gazetteer name: "Furmanov
     // Street") and over the typed view, in rounds, so that a rule can build on what another found.

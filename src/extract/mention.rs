@@ -52,6 +52,47 @@ pub fn gazetteer_mentions(text: &str, sentences: &[Sentence], res: &Resources) -
     out
 }
 
+/// Mentions of the article's own publication (its site line, "Oxus Film Quarterly") in the text:
+/// "she told Oxus Film Quarterly" names the site even when no gazetteer lists it, and a company
+/// pattern must not take "Oxus Film" out of it. Whole words only; a gazetteer mention over the
+/// same words wins the overlap as usual.
+pub fn publication_mentions(text: &str, sentences: &[Sentence], name: &str) -> Vec<Mention> {
+    let name = name.trim();
+    if name.chars().count() < 3 {
+        return Vec::new();
+    }
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric());
+    let mut out = Vec::new();
+    for (start, _) in text.match_indices(name) {
+        let end = start + name.len();
+        if word(text[..start].chars().next_back()) || word(text[end..].chars().next()) {
+            continue;
+        }
+        let span = Span::new(start, end);
+        let Some(sentence) = sentence_of(sentences, span) else {
+            continue;
+        };
+        out.push(Mention {
+            span,
+            sentence,
+            ty: EntityType::Publication,
+            text: name.to_string(),
+            gazetteer: None,
+            demonym: false,
+            anaphor: false,
+            origin: Origin {
+                rule: PUBLICATION_RULE.into(),
+                confidence: 0.95,
+            },
+            entity: None,
+        });
+    }
+    out
+}
+
+/// Rule id recorded for mentions of the article's own publication.
+pub const PUBLICATION_RULE: &str = "meta.publication";
+
 /// The mentions of one sentence as (index, mention) pairs, sorted by start.
 pub fn in_sentence(mentions: &[Mention], sentence: usize) -> Vec<(usize, &Mention)> {
     let mut v: Vec<(usize, &Mention)> = mentions
@@ -371,5 +412,19 @@ mod tests {
         let s = trim_describing_compound(t, Span::new(0, t.len()));
         assert_eq!(&t[s.start..s.end], "Les Films du Caucase");
         assert_eq!(trimmed("The"), "");
+    }
+
+    #[test]
+    fn the_articles_own_publication_is_found_in_its_text() {
+        let text = "\"Borders,\" she told Oxus Film Quarterly. Oxus Film Quarterlyish is no match.";
+        let sentences = crate::extract::text::sentences(text, false);
+        let found = publication_mentions(text, &sentences, "Oxus Film Quarterly");
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            &text[found[0].span.start..found[0].span.end],
+            "Oxus Film Quarterly"
+        );
+        assert_eq!(found[0].ty, EntityType::Publication);
+        assert!(publication_mentions(text, &sentences, "Ox").is_empty());
     }
 }

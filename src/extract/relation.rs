@@ -155,11 +155,7 @@ pub fn pattern_facts(x: &mut Extraction, res: &Resources, facts: &mut Facts) {
     for si in 0..x.sentences.len() {
         let span = x.sentences[si].span;
         let view = View::build(&x.text, span, &in_sentence(&x.mentions, si));
-        let simple = if std::env::var_os("KGX_NO_SIMPLIFY").is_some() {
-            None
-        } else {
-            view.simplified()
-        };
+        let simple = view.simplified();
         for view in std::iter::once(&view).chain(simple.as_ref()) {
             sentence_facts(x, res, facts, &rules, si, view);
         }

@@ -221,6 +221,49 @@ fn eval_on_the_seed_meets_the_bar() {
     assert!(ef1 >= 0.9, "entity F1 {ef1:.3}\n{o}");
 }
 
+/// F1 of `kgx eval --json` over a gold directory: (entities, relations).
+fn eval_f1(dir: &std::path::Path) -> (f64, f64, String) {
+    let d = tmp();
+    let o = ok(kgx(
+        d.path(),
+        &[
+            "eval",
+            "--json",
+            "--gold",
+            dir.to_str().unwrap(),
+            dir.to_str().unwrap(),
+        ],
+    ));
+    let v: serde_json::Value = serde_json::from_str(&o).unwrap();
+    let f1 = |k: &str| {
+        let s = &v[k];
+        let (tp, fp, fn_) = (
+            s["tp"].as_f64().unwrap(),
+            s["fp"].as_f64().unwrap(),
+            s["fn_"].as_f64().unwrap(),
+        );
+        2.0 * tp / (2.0 * tp + fp + fn_)
+    };
+    let summary = format!(
+        "entities F1 {:.3}, relations F1 {:.3}",
+        f1("entities"),
+        f1("relations")
+    );
+    (f1("entities"), f1("relations"), summary)
+}
+
+/// Quality floors on the tuning splits (dev, val): a rule or engine change that costs more than a
+/// point or two of F1 fails here before anyone reads the README's figures. The held-out splits
+/// (test, val2) are never scored by the tests.
+#[test]
+fn eval_on_the_tuning_corpus_holds_its_floor() {
+    let corpus = root().join("tests/corpus");
+    let (ent, rel, s) = eval_f1(&corpus.join("dev"));
+    assert!(ent >= 0.93 && rel >= 0.78, "dev: {s}");
+    let (ent, rel, s) = eval_f1(&corpus.join("val"));
+    assert!(ent >= 0.94 && rel >= 0.70, "val: {s}");
+}
+
 #[test]
 fn every_rule_example_passes() {
     let res = kgx::resources::Resources::load(&root()).expect("resources load");

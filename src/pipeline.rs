@@ -97,7 +97,7 @@ pub fn extract(article: &Article, res: &Resources) -> Extraction {
         true,
     );
     mentions = mention::resolve(mentions, anaphora);
-    entity::resolve_anaphora(&mut mentions, &entities, &res.names);
+    entity::resolve_anaphora(&text, &mut mentions, &entities, &res.names);
     entity::finish(&mentions, &mut entities);
 
     let mut x = Extraction {

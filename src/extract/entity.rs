@@ -222,6 +222,34 @@ fn salient_where(
     before.or_else(|| focus(mentions, entities, ty).filter(|&e| fits(e)))
 }
 
+/// The person the passage is about: among the persons named in this sentence before `pos` or in
+/// the two sentences before that `fits` accepts, the one the article mentions most (ties: the
+/// latest).
+fn passage_person(
+    mentions: &[Mention],
+    entities: &[Entity],
+    sentence: usize,
+    pos: usize,
+    fits: &impl Fn(usize) -> bool,
+) -> Option<usize> {
+    let f = frequencies(mentions, entities.len());
+    mentions
+        .iter()
+        .filter(|m| {
+            !m.demonym
+                && m.sentence + 2 >= sentence
+                && m.sentence <= sentence
+                && (m.sentence < sentence || m.span.end <= pos)
+        })
+        .filter_map(|m| {
+            m.entity
+                .filter(|&e| EntityType::Person.accepts(entities[e].ty) && fits(e))
+                .map(|e| (f[e], m.span.start, e))
+        })
+        .max()
+        .map(|(_, _, e)| e)
+}
+
 /// The gender a personal pronoun or a gendered role noun asks for ("she", "his", "the actress").
 fn anaphor_gender(text: &str) -> Option<Gender> {
     let last = text.rsplit(' ').next()?.to_lowercase();
@@ -319,7 +347,12 @@ pub fn focus(mentions: &[Mention], entities: &[Entity], ty: EntityType) -> Optio
 }
 
 /// Links each anaphor to its antecedent, in text order; anaphora with none are dropped.
-pub fn resolve_anaphora(mentions: &mut Vec<Mention>, entities: &[Entity], names: &PersonNames) {
+pub fn resolve_anaphora(
+    text: &str,
+    mentions: &mut Vec<Mention>,
+    entities: &[Entity],
+    names: &PersonNames,
+) {
     mentions.sort_by_key(|m| (m.span.start, m.span.end));
     // Antecedents are named mentions only (an anaphor never points at another anaphor).
     let named: Vec<Mention> = mentions.iter().filter(|m| !m.anaphor).cloned().collect();
@@ -329,7 +362,23 @@ pub fn resolve_anaphora(mentions: &mut Vec<Mention>, entities: &[Entity], names:
             // "she" is the latest person whose name may be a woman's, "he" a man's.
             (EntityType::Person, Some(want)) => {
                 let fits = |e: usize| names.gender(&entities[e].label).is_none_or(|g| g == want);
-                salient_where(&named, entities, m.ty, m.span.start, fits)
+                // '"…," she told X': the speaker of a quote is the person the passage is about
+                // (the most mentioned of the sentence and the two before), not the last one named.
+                let after_quote = text[..m.span.start].trim_end().ends_with(['"', '”', '“']);
+                let speaker = after_quote
+                    .then(|| {
+                        let near =
+                            passage_person(&named, entities, m.sentence, m.span.start, &fits);
+                        let main = focus(&named, entities, EntityType::Person).filter(|&e| fits(e));
+                        let f = frequencies(&named, entities.len());
+                        match (near, main) {
+                            (Some(n), Some(k)) => Some(if f[k] > f[n] { k } else { n }),
+                            (n, k) => n.or(k),
+                        }
+                    })
+                    .flatten();
+                speaker
+                    .or_else(|| salient_where(&named, entities, m.ty, m.span.start, fits))
                     .or_else(|| salient(&named, entities, m.ty, m.span.start))
             }
             _ => salient(&named, entities, m.ty, m.span.start),

@@ -171,40 +171,38 @@ fn sentence_facts(
     si: usize,
     view: &View,
 ) {
-    {
-        let present = res.rules.prefilter.present(&view.text);
-        for rule in rules.iter().filter(|r| r.may_match(&present)) {
-            let RuleKind::Pattern {
-                regex,
-                facts: specs,
-                literal_slots,
-                ..
-            } = &rule.kind
-            else {
-                continue;
+    let present = res.rules.prefilter.present(&view.text);
+    for rule in rules.iter().filter(|r| r.may_match(&present)) {
+        let RuleKind::Pattern {
+            regex,
+            facts: specs,
+            literal_slots,
+            ..
+        } = &rule.kind
+        else {
+            continue;
+        };
+        for caps in regex.captures_iter(&view.text) {
+            let whole = caps
+                .get(0)
+                .map_or(Span::default(), |m| view.orig(m.start(), m.end()));
+            let ev = Evidence {
+                sentence: Some(si),
+                span: whole,
+                rule: rule.id.clone(),
+                confidence: rule.confidence,
             };
-            for caps in regex.captures_iter(&view.text) {
-                let whole = caps
-                    .get(0)
-                    .map_or(Span::default(), |m| view.orig(m.start(), m.end()));
-                let ev = Evidence {
-                    sentence: Some(si),
-                    span: whole,
-                    rule: rule.id.clone(),
-                    confidence: rule.confidence,
+            for spec in specs {
+                let resolve = |r: &Ref, x: &mut Extraction| -> Option<Node> {
+                    let at = (si, whole.start);
+                    resolve_ref(r, &caps, view, literal_slots, x, facts, at)
                 };
-                for spec in specs {
-                    let resolve = |r: &Ref, x: &mut Extraction| -> Option<Node> {
-                        let at = (si, whole.start);
-                        resolve_ref(r, &caps, &view, literal_slots, x, facts, at)
-                    };
-                    let (Some(s), Some(o)) = (resolve(&spec.s, x), resolve(&spec.o, x)) else {
-                        continue;
-                    };
-                    let o = festival_for_city(x, res, &spec.p, o);
-                    let o = relative_year(x, &spec.p, o);
-                    emit(x, res, facts, spec, &s, &o, ev.clone());
-                }
+                let (Some(s), Some(o)) = (resolve(&spec.s, x), resolve(&spec.o, x)) else {
+                    continue;
+                };
+                let o = festival_for_city(x, res, &spec.p, o);
+                let o = relative_year(x, &spec.p, o);
+                emit(x, res, facts, spec, &s, &o, ev.clone());
             }
         }
     }

@@ -222,34 +222,6 @@ fn salient_where(
     before.or_else(|| focus(mentions, entities, ty).filter(|&e| fits(e)))
 }
 
-/// The person the passage is about: among the persons named in this sentence before `pos` or in
-/// the two sentences before that `fits` accepts, the one the article mentions most (ties: the
-/// latest).
-fn passage_person(
-    mentions: &[Mention],
-    entities: &[Entity],
-    sentence: usize,
-    pos: usize,
-    fits: &impl Fn(usize) -> bool,
-) -> Option<usize> {
-    let f = frequencies(mentions, entities.len());
-    mentions
-        .iter()
-        .filter(|m| {
-            !m.demonym
-                && m.sentence + 2 >= sentence
-                && m.sentence <= sentence
-                && (m.sentence < sentence || m.span.end <= pos)
-        })
-        .filter_map(|m| {
-            m.entity
-                .filter(|&e| EntityType::Person.accepts(entities[e].ty) && fits(e))
-                .map(|e| (f[e], m.span.start, e))
-        })
-        .max()
-        .map(|(_, _, e)| e)
-}
-
 /// The gender a personal pronoun or a gendered role noun asks for ("she", "his", "the actress").
 fn anaphor_gender(text: &str) -> Option<Gender> {
     let last = text.rsplit(' ').next()?.to_lowercase();
@@ -299,6 +271,20 @@ pub fn discourse_salient(
     sentence: usize,
     pos: usize,
 ) -> Option<usize> {
+    in_passage(mentions, entities, ty, sentence, pos, |_| true)
+        .or_else(|| focus(mentions, entities, ty))
+}
+
+/// [`discourse_salient`] among the entities `fits` accepts, with no fallback: the entity of the
+/// passage (this sentence before `pos` and the two before it) that the article mentions most.
+fn in_passage(
+    mentions: &[Mention],
+    entities: &[Entity],
+    ty: EntityType,
+    sentence: usize,
+    pos: usize,
+    fits: impl Fn(usize) -> bool,
+) -> Option<usize> {
     let f = frequencies(mentions, entities.len());
     mentions
         .iter()
@@ -310,12 +296,11 @@ pub fn discourse_salient(
         })
         .filter_map(|m| {
             m.entity
-                .filter(|&e| ty.accepts(entities[e].ty))
+                .filter(|&e| ty.accepts(entities[e].ty) && fits(e))
                 .map(|e| (f[e], m.span.start, e))
         })
         .max()
         .map(|(_, _, e)| e)
-        .or_else(|| focus(mentions, entities, ty))
 }
 
 /// The article's most mentioned entity of a type (ties: the first mentioned).
@@ -367,8 +352,8 @@ pub fn resolve_anaphora(
                 let after_quote = text[..m.span.start].trim_end().ends_with(['"', '”', '“']);
                 let speaker = after_quote
                     .then(|| {
-                        let near =
-                            passage_person(&named, entities, m.sentence, m.span.start, &fits);
+                        let (s, at) = (m.sentence, m.span.start);
+                        let near = in_passage(&named, entities, EntityType::Person, s, at, fits);
                         let main = focus(&named, entities, EntityType::Person).filter(|&e| fits(e));
                         let f = frequencies(&named, entities.len());
                         match (near, main) {

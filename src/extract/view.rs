@@ -177,21 +177,7 @@ mod tests {
     #[test]
     fn view_maps_back_to_the_text() {
         let text = "Aushakimova’s film ran in Almaty.";
-        let at = text.find("Almaty").unwrap();
-        let m = Mention {
-            span: Span::new(at, at + 6),
-            sentence: 0,
-            ty: EntityType::City,
-            text: "Almaty".into(),
-            gazetteer: None,
-            demonym: false,
-            anaphor: false,
-            origin: Origin {
-                rule: "gaz".into(),
-                confidence: 1.0,
-            },
-            entity: None,
-        };
+        let m = mention(text, "Almaty", EntityType::City);
         let v = View::build(text, Span::new(0, text.len()), &[(7, &m)]);
         assert_eq!(v.text, "Aushakimova's film ran in \u{E000}City#7\u{E001}.");
         let at = v.text.find('\u{E000}').unwrap();
@@ -219,15 +205,23 @@ mod tests {
         }
     }
 
+    /// The view of the whole of `text` with `names` as its mentions, numbered in order.
+    fn view_of(text: &str, names: &[(&str, EntityType)]) -> View {
+        let ms: Vec<Mention> = names.iter().map(|&(n, ty)| mention(text, n, ty)).collect();
+        let pairs: Vec<(usize, &Mention)> = ms.iter().enumerate().collect();
+        View::build(text, Span::new(0, text.len()), &pairs)
+    }
+
     #[test]
     fn simplified_view_leaves_out_glosses_and_appositions() {
         let text = "Przewoźnik (The Ferryman), Jarosław Wilk’s austere drama, which opened on Friday, was named best film.";
-        let ms = [
-            mention(text, "Przewoźnik", EntityType::Film),
-            mention(text, "Jarosław Wilk", EntityType::Person),
-        ];
-        let pairs: Vec<(usize, &Mention)> = ms.iter().enumerate().collect();
-        let v = View::build(text, Span::new(0, text.len()), &pairs);
+        let v = view_of(
+            text,
+            &[
+                ("Przewoźnik", EntityType::Film),
+                ("Jarosław Wilk", EntityType::Person),
+            ],
+        );
         let s = v.simplified().unwrap();
         assert_eq!(s.text, "\u{E000}Film#0\u{E001} was named best film.");
         // A match across the gap maps back to the whole stretch of the article.
@@ -243,22 +237,11 @@ mod tests {
     #[test]
     fn simplified_view_keeps_lists_and_plain_sentences() {
         let text = "Films by Ana Rusu, Ion Popa and Vera Lis were shown.";
-        let ms = [
-            mention(text, "Ana Rusu", EntityType::Person),
-            mention(text, "Ion Popa", EntityType::Person),
-            mention(text, "Vera Lis", EntityType::Person),
-        ];
-        let pairs: Vec<(usize, &Mention)> = ms.iter().enumerate().collect();
-        let v = View::build(text, Span::new(0, text.len()), &pairs);
-        assert!(v.simplified().is_none());
+        let persons = ["Ana Rusu", "Ion Popa", "Vera Lis"].map(|n| (n, EntityType::Person));
+        assert!(view_of(text, &persons).simplified().is_none());
         // An apposition followed by another name is a list, not a clause: kept.
         let text = "Merab, a dancer who falls for a rival, Irakli, played by Bachi.";
-        let ms = [
-            mention(text, "Merab", EntityType::Character),
-            mention(text, "Irakli", EntityType::Character),
-        ];
-        let pairs: Vec<(usize, &Mention)> = ms.iter().enumerate().collect();
-        let v = View::build(text, Span::new(0, text.len()), &pairs);
-        assert!(v.simplified().is_none());
+        let characters = ["Merab", "Irakli"].map(|n| (n, EntityType::Character));
+        assert!(view_of(text, &characters).simplified().is_none());
     }
 }

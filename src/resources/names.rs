@@ -159,20 +159,8 @@ struct Genders {
 
 fn read_genders(path: &Path) -> Result<Genders> {
     let mut g = Genders::default();
-    if !path.is_file() {
-        return Ok(g);
-    }
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    for (i, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let err = |m: String| Error::Resource {
-            path: path.to_path_buf(),
-            line: i + 1,
-            message: m,
-        };
+    for (line_no, line) in data_lines(path)? {
+        let err = |m: String| resource_error(path, line_no, m);
         let (kind, value) = line
             .split_once(char::is_whitespace)
             .ok_or_else(|| err(format!("`{line}`: expected KIND VALUE")))?;
@@ -210,25 +198,42 @@ pub struct NameShape {
     pub given: bool,
 }
 
-fn read_list(path: &Path) -> Result<Vec<String>> {
+/// The lines of a name list that carry data (trimmed; blank lines and `#` comments skipped), with
+/// their 1-based line numbers. A missing file has none.
+fn data_lines(path: &Path) -> Result<Vec<(usize, String)>> {
     if !path.is_file() {
         return Ok(Vec::new());
     }
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    Ok(text
+        .lines()
+        .enumerate()
+        .map(|(i, line)| (i + 1, line.trim()))
+        .filter(|(_, l)| !l.is_empty() && !l.starts_with('#'))
+        .map(|(n, l)| (n, l.to_string()))
+        .collect())
+}
+
+fn resource_error(path: &Path, line: usize, message: String) -> Error {
+    Error::Resource {
+        path: path.to_path_buf(),
+        line,
+        message,
+    }
+}
+
+/// One word per line.
+fn read_list(path: &Path) -> Result<Vec<String>> {
     let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let w = line.trim();
-        if w.is_empty() || w.starts_with('#') {
-            continue;
-        }
+    for (line_no, w) in data_lines(path)? {
         if w.contains(char::is_whitespace) {
-            return Err(Error::Resource {
-                path: path.to_path_buf(),
-                line: i + 1,
-                message: format!("`{w}`: one word per line"),
-            });
+            return Err(resource_error(
+                path,
+                line_no,
+                format!("`{w}`: one word per line"),
+            ));
         }
-        out.push(w.to_string());
+        out.push(w);
     }
     Ok(out)
 }

@@ -20,6 +20,9 @@ pub struct Article {
     pub body: String,
     /// Where the article was read from (file path, with `:line` for JSON Lines).
     pub source: String,
+    /// Byte ranges of `body` that the source set in italics (Markdown `*…*` / `_…_`, HTML
+    /// `<em>`, `<i>`, `<cite>`): the press sets titles of works that way.
+    pub emphasis: Vec<Span>,
 }
 
 impl Article {
@@ -31,6 +34,19 @@ impl Article {
         } else {
             format!("{}\n\n{}", self.title, self.body)
         }
+    }
+
+    /// `emphasis` as ranges of [`Article::text`].
+    pub fn emphasis_in_text(&self) -> Vec<Span> {
+        let shift = if self.title.is_empty() {
+            0
+        } else {
+            self.title.len() + 2
+        };
+        self.emphasis
+            .iter()
+            .map(|s| Span::new(s.start + shift, s.end + shift))
+            .collect()
     }
 }
 

@@ -24,6 +24,11 @@ pub fn extract(article: &Article, res: &Resources) -> Extraction {
         let own = mention::publication_mentions(&text, &sentences, p);
         gaz = mention::resolve(Vec::new(), gaz.into_iter().chain(own).collect());
     }
+    let emphasis = article.emphasis_in_text();
+    if !emphasis.is_empty() {
+        let titles = mention::emphasis_mentions(&text, &sentences, &emphasis);
+        gaz = mention::resolve(Vec::new(), gaz.into_iter().chain(titles).collect());
+    }
     let name_rules: Vec<&Rule> = res.rules.rules.iter().filter(|r| r.finds_names()).collect();
     // Patterns run over the plain text (so they can absorb a shorter gazetteer name: "Furmanov
     // Street") and over the typed view, in rounds, so that a rule can build on what another found.

@@ -1,12 +1,16 @@
 //! A small, tolerant HTML reader: enough structure to find a page's title, date, metadata and
 //! body paragraphs, while dropping scripts, styles and site furniture.
 
+use crate::extract::read::{EMPHASIS_CLOSE, EMPHASIS_OPEN};
 use std::collections::HashMap;
 
 /// Elements whose whole content is furniture, not article text.
 const SKIPPED: [&str; 10] = [
     "script", "style", "nav", "header", "footer", "aside", "form", "noscript", "svg", "figure",
 ];
+/// Elements the press sets titles in: their text is marked as emphasis (see
+/// `read::take_emphasis`).
+const ITALIC: [&str; 3] = ["em", "i", "cite"];
 /// Elements whose text is a body paragraph.
 const BLOCKS: [&str; 9] = ["p", "li", "blockquote", "h2", "h3", "h4", "h5", "h6", "dd"];
 
@@ -46,6 +50,11 @@ impl Document {
                     let name = name.trim().to_ascii_lowercase();
                     if let Some(pos) = open.iter().rposition(|&i| elements[i].name == name) {
                         open.truncate(pos);
+                        if ITALIC.contains(&name.as_str()) {
+                            for &i in &open {
+                                elements[i].text.push(EMPHASIS_CLOSE);
+                            }
+                        }
                     }
                     continue;
                 }
@@ -75,6 +84,11 @@ impl Document {
                     }
                 }
                 if !void && !self_closing {
+                    if ITALIC.contains(&name.as_str()) {
+                        for &i in &open {
+                            elements[i].text.push(EMPHASIS_OPEN);
+                        }
+                    }
                     open.push(elements.len() - 1);
                 }
                 // Raw-text elements: jump to their end tag.
@@ -111,8 +125,9 @@ impl Document {
     pub fn first_text(&self, name: &str) -> Option<String> {
         self.elements
             .iter()
-            .find(|e| e.name == name && !clean(&e.text).is_empty())
-            .map(|e| clean(&e.text))
+            .filter(|e| e.name == name)
+            .map(|e| clean(&e.text.replace([EMPHASIS_OPEN, EMPHASIS_CLOSE], "")))
+            .find(|t| !t.is_empty())
     }
 
     pub fn attr_of(&self, name: &str, attr: &str) -> Option<String> {
@@ -256,6 +271,14 @@ mod tests {
         assert_eq!(d.meta("og:title").as_deref(), Some("Director’s debut"));
         assert_eq!(d.attr_of("time", "datetime").as_deref(), Some("2021-02-24"));
         assert_eq!(d.link_canonical().as_deref(), Some("https://example.org/a"));
-        assert_eq!(d.paragraphs(), vec!["First & only paragraph.", "A quote."]);
+        assert_eq!(
+            d.paragraphs(),
+            vec!["First & \u{E010}only\u{E011} paragraph.", "A quote."]
+        );
+        let a = crate::extract::read::read_html(html, "page", "page.html");
+        assert_eq!(a.body, "First & only paragraph.\n\nA quote.");
+        assert_eq!(a.title, "Director’s debut");
+        let only: Vec<&str> = a.emphasis.iter().map(|s| &a.body[s.start..s.end]).collect();
+        assert_eq!(only, vec!["only"]);
     }
 }

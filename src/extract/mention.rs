@@ -52,6 +52,166 @@ pub fn gazetteer_mentions(text: &str, sentences: &[Sentence], res: &Resources) -
     out
 }
 
+/// Rule id recorded for titles found by the source's italics.
+pub const EMPHASIS_RULE: &str = "markup.emphasis";
+
+/// Words that say what kind of work an italic title names when they stand just before it ("the
+/// 1926 novel *O'tkan kunlar*", "told *Cultura Azi*") or open an apposition after it ("*Black
+/// Wool*, an exhibition of …").
+const WORK_KINDS: [&str; 33] = [
+    "novel",
+    "novella",
+    "novels",
+    "book",
+    "books",
+    "story",
+    "stories",
+    "poem",
+    "poems",
+    "play",
+    "album",
+    "albums",
+    "lp",
+    "ep",
+    "song",
+    "songs",
+    "single",
+    "record",
+    "collection",
+    "memoir",
+    "opera",
+    "ballet",
+    "painting",
+    "paintings",
+    "exhibition",
+    "show",
+    "installation",
+    "essay",
+    "symphony",
+    "suite",
+    "cycle",
+    "libretto",
+    "series",
+];
+const PUBLICATION_KINDS: [&str; 12] = [
+    "magazine",
+    "newspaper",
+    "weekly",
+    "daily",
+    "journal",
+    "monthly",
+    "quarterly",
+    "paper",
+    "told",
+    "tells",
+    "telling",
+    "column",
+];
+const FILM_KINDS: [&str; 16] = [
+    "film",
+    "films",
+    "feature",
+    "features",
+    "documentary",
+    "documentaries",
+    "short",
+    "shorts",
+    "drama",
+    "comedy",
+    "thriller",
+    "movie",
+    "debut",
+    "picture",
+    "melodrama",
+    "animation",
+];
+
+/// Titles the source set in italics (`Article::emphasis_in_text`): an italic run that starts
+/// with a capital, holds at most ten words and is not its whole sentence (an italic standfirst)
+/// names a work. It is a film unless the nearest kind word before it, or an apposition after it,
+/// says novel, album, exhibition … (a work) or magazine, "told" … (a publication). An italic run
+/// in brackets right after another ("*The Merchant's Son* (*Savdogar o'g'li*)") is the first
+/// one's original title, no new name. The usual conflict policy applies: a longer or surer
+/// mention over the same words wins.
+pub fn emphasis_mentions(text: &str, sentences: &[Sentence], spans: &[Span]) -> Vec<Mention> {
+    let mut out = Vec::new();
+    let mut prev_end: Option<usize> = None;
+    for &span in spans {
+        let gloss = prev_end.is_some_and(|e| text.get(e..span.start) == Some(" ("));
+        prev_end = Some(span.end);
+        let Some(words) = text.get(span.start..span.end) else {
+            continue;
+        };
+        if gloss
+            || !words.chars().next().is_some_and(char::is_uppercase)
+            || words.split_whitespace().count() > 10
+        {
+            continue;
+        }
+        let Some(si) = sentence_of(sentences, span) else {
+            continue;
+        };
+        let sentence = sentences[si].span;
+        if span.len() * 10 >= sentence.len() * 8 {
+            continue;
+        }
+        out.push(Mention {
+            span,
+            sentence: si,
+            ty: emphasis_type(text, sentence, span),
+            text: words.to_string(),
+            gazetteer: None,
+            demonym: false,
+            anaphor: false,
+            origin: Origin {
+                rule: EMPHASIS_RULE.into(),
+                confidence: 0.75,
+            },
+            entity: None,
+        });
+    }
+    out
+}
+
+fn kind_of(word: &str) -> Option<EntityType> {
+    let w: String = word
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase();
+    if WORK_KINDS.contains(&w.as_str()) {
+        Some(EntityType::CreativeWork)
+    } else if PUBLICATION_KINDS.contains(&w.as_str()) {
+        Some(EntityType::Publication)
+    } else if FILM_KINDS.contains(&w.as_str()) {
+        Some(EntityType::Film)
+    } else {
+        None
+    }
+}
+
+fn emphasis_type(text: &str, sentence: Span, span: Span) -> EntityType {
+    let before = &text[sentence.start..span.start];
+    // The kind word stands close, with no other name between: "Qodiriy's 1926 novel *X*".
+    if let Some(t) = before
+        .split_whitespace()
+        .rev()
+        .take(4)
+        .take_while(|w| !w.chars().next().is_some_and(char::is_uppercase))
+        .find_map(kind_of)
+    {
+        return t;
+    }
+    let after = &text[span.end..sentence.end];
+    if let Some(rest) = after.strip_prefix(", ") {
+        if let Some(t) = rest.split_whitespace().take(5).find_map(kind_of) {
+            return t;
+        }
+    }
+    if before.trim_end().ends_with("writing in") || before.trim_end().ends_with("Writing in") {
+        return EntityType::Publication;
+    }
+    EntityType::Film
+}
+
 /// Mentions of the article's own publication (its site line, "Oxus Film Quarterly") in the text:
 /// "she told Oxus Film Quarterly" names the site even when no gazetteer lists it, and a company
 /// pattern must not take "Oxus Film" out of it. Whole words only; a gazetteer mention over the
@@ -412,6 +572,42 @@ mod tests {
         let s = trim_describing_compound(t, Span::new(0, t.len()));
         assert_eq!(&t[s.start..s.end], "Les Films du Caucase");
         assert_eq!(trimmed("The"), "");
+    }
+
+    #[test]
+    fn italic_titles_are_works_of_the_kind_their_context_says() {
+        let text =
+            "Her film The Merchant's Son (Savdogar o'g'li) adapts the 1926 novel Bygone Days. \
+                    She told Cultura Azi that Black Wool, an exhibition of rugs, moved her. \
+                    A whole sentence in italics.";
+        let sentences = crate::extract::text::sentences(text, false);
+        let spans: Vec<Span> = [
+            "The Merchant's Son",
+            "Savdogar o'g'li",
+            "Bygone Days",
+            "Cultura Azi",
+            "Black Wool",
+            "A whole sentence in italics.",
+        ]
+        .iter()
+        .map(|w| {
+            let i = text.find(w).unwrap();
+            Span::new(i, i + w.len())
+        })
+        .collect();
+        let found: Vec<(String, EntityType)> = emphasis_mentions(text, &sentences, &spans)
+            .into_iter()
+            .map(|m| (m.text, m.ty))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                ("The Merchant's Son".to_string(), EntityType::Film),
+                ("Bygone Days".to_string(), EntityType::CreativeWork),
+                ("Cultura Azi".to_string(), EntityType::Publication),
+                ("Black Wool".to_string(), EntityType::CreativeWork),
+            ]
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! is empty is skipped with a warning, while naming such a file directly is an error.
 
 use crate::error::{Error, Result};
-use crate::model::Article;
+use crate::model::{Article, Span};
 use std::path::{Path, PathBuf};
 
 /// What reading some paths gave: the articles, and the files skipped with the reason.
@@ -415,6 +415,7 @@ fn plain_article(
         publication,
         body: drop_boilerplate(body.to_vec()).join("\n\n"),
         source: source.to_string(),
+        emphasis: Vec::new(),
     }
 }
 
@@ -482,18 +483,93 @@ pub fn read_front_matter(path: &Path, text: &str, stem: &str) -> Result<Article>
     };
     let rest: Vec<&str> = text.lines().skip(end).collect();
     let rest = rest.join("\n");
-    // Markdown: drop heading marks and emphasis so the text reads as prose.
+    // Markdown: drop heading marks and emphasis so the text reads as prose; italics are kept
+    // aside as ranges (titles of works).
     let cleaned: Vec<String> = paragraphs(&rest)
         .into_iter()
-        .map(|p| p.trim_start_matches('#').trim().replace(['*', '_'], ""))
+        .map(|p| markdown_emphasis(p.trim_start_matches('#').trim()))
         .collect();
-    article.body = drop_boilerplate(cleaned).join("\n\n");
+    (article.body, article.emphasis) = take_emphasis(&drop_boilerplate(cleaned).join("\n\n"));
     if article.body.is_empty() {
         return Err(Error::Empty {
             path: path.to_path_buf(),
         });
     }
     Ok(article)
+}
+
+/// Opens and closes an italic run in text on its way from a reader to [`take_emphasis`]
+/// (private-use characters, never left in an article).
+pub const EMPHASIS_OPEN: char = '\u{E010}';
+pub const EMPHASIS_CLOSE: char = '\u{E011}';
+
+/// Markdown emphasis of one paragraph: `*x*` and `_x_` (italics) become [`EMPHASIS_OPEN`] x
+/// [`EMPHASIS_CLOSE`]; `**x**` / `__x__` (bold: speaker labels, headings) and stray marks are
+/// dropped. An underscore inside a word (`snake_case`) is no mark.
+pub fn markdown_emphasis(p: &str) -> String {
+    let chars: Vec<char> = p.chars().collect();
+    let mut out = String::with_capacity(p.len());
+    let mut italic = false;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c != '*' && c != '_' {
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        let run = chars[i..].iter().take_while(|&&d| d == c).count();
+        let before = i.checked_sub(1).map(|k| chars[k]);
+        let after = chars.get(i + run).copied();
+        let alnum = |x: Option<char>| x.is_some_and(char::is_alphanumeric);
+        if c == '_' && alnum(before) && alnum(after) {
+            i += run;
+            continue;
+        }
+        if run % 2 == 1 {
+            let opens = !italic && after.is_some_and(|a| !a.is_whitespace());
+            let closes = italic && before.is_some_and(|b| !b.is_whitespace());
+            if opens {
+                out.push(EMPHASIS_OPEN);
+                italic = true;
+            } else if closes {
+                out.push(EMPHASIS_CLOSE);
+                italic = false;
+            }
+        }
+        i += run;
+    }
+    out
+}
+
+/// Removes the emphasis marks from `text`, returning the plain text and the italic ranges in it
+/// (trimmed of spaces; an unclosed or empty run gives none; a nested opening is ignored).
+pub fn take_emphasis(text: &str) -> (String, Vec<Span>) {
+    if !text.contains(EMPHASIS_OPEN) && !text.contains(EMPHASIS_CLOSE) {
+        return (text.to_string(), Vec::new());
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut spans = Vec::new();
+    let mut open: Option<usize> = None;
+    for c in text.chars() {
+        match c {
+            EMPHASIS_OPEN => {
+                open = open.or(Some(out.len()));
+            }
+            EMPHASIS_CLOSE => {
+                if let Some(start) = open.take() {
+                    let inner = &out[start..];
+                    let lead = inner.len() - inner.trim_start().len();
+                    let end = start + inner.trim_end().len();
+                    if start + lead < end {
+                        spans.push(Span::new(start + lead, end));
+                    }
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    (out, spans)
 }
 
 fn unquote(v: &str) -> String {
@@ -575,6 +651,7 @@ fn jsonl_article(path: &Path, line_no: usize, line: &str) -> Result<Option<Artic
         publication: ja.publication,
         body: paras.join("\n\n"),
         source: format!("{}:{line_no}", path.display()),
+        emphasis: Vec::new(),
     }))
 }
 
@@ -715,7 +792,7 @@ pub fn read_html(html: &str, stem: &str, source: &str) -> Article {
         .link_canonical()
         .or_else(|| doc.meta("og:url"))
         .filter(|u| !u.is_empty());
-    let body = drop_boilerplate(doc.paragraphs()).join("\n\n");
+    let (body, emphasis) = take_emphasis(&drop_boilerplate(doc.paragraphs()).join("\n\n"));
     Article {
         id: slug(stem),
         title,
@@ -725,6 +802,7 @@ pub fn read_html(html: &str, stem: &str, source: &str) -> Article {
         publication: doc.meta("og:site_name"),
         body,
         source: source.to_string(),
+        emphasis,
     }
 }
 
@@ -794,6 +872,36 @@ mod tests {
                 "The film, written and directed by Temir Asanbekov, is a drama about a teacher who moves to a village."
             ]
         );
+    }
+
+    #[test]
+    fn markdown_italics_are_kept_as_ranges_and_bold_is_dropped() {
+        let (text, spans) = take_emphasis(&markdown_emphasis(
+            "**Q:** Was *The Merchant's Son* (*Savdogar o'g'li*) a snake_case * star?",
+        ));
+        assert_eq!(
+            text,
+            "Q: Was The Merchant's Son (Savdogar o'g'li) a snakecase  star?"
+        );
+        let italic: Vec<&str> = spans.iter().map(|s| &text[s.start..s.end]).collect();
+        assert_eq!(italic, vec!["The Merchant's Son", "Savdogar o'g'li"]);
+        // An unclosed run marks nothing; `_x_` is italic too.
+        let (text, spans) = take_emphasis(&markdown_emphasis("_Ayka_ and *Tulpan"));
+        assert_eq!(text, "Ayka and Tulpan");
+        assert_eq!(spans, vec![Span::new(0, 4)]);
+    }
+
+    #[test]
+    fn front_matter_italics_point_into_the_body() {
+        let md = "---\ntitle: A title\n---\n\n*A standfirst in italics.*\n\nShe made *Kupala Night* in 2019.\n";
+        let a = read_front_matter(Path::new("x.md"), md, "x").unwrap();
+        let text = a.text();
+        let italic: Vec<&str> = a
+            .emphasis_in_text()
+            .iter()
+            .map(|s| &text[s.start..s.end])
+            .collect();
+        assert_eq!(italic, vec!["A standfirst in italics.", "Kupala Night"]);
     }
 
     #[test]

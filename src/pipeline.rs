@@ -24,6 +24,8 @@ pub fn extract(article: &Article, res: &Resources) -> Extraction {
         let own = mention::publication_mentions(&text, &sentences, p);
         gaz = mention::resolve(Vec::new(), gaz.into_iter().chain(own).collect());
     }
+    let capitals = mention::capital_mentions(&text, &gaz, res);
+    gaz = mention::resolve(Vec::new(), gaz.into_iter().chain(capitals).collect());
     let emphasis = article.emphasis_in_text();
     if !emphasis.is_empty() {
         let titles = mention::emphasis_mentions(&text, &sentences, &emphasis);
@@ -104,6 +106,19 @@ pub fn extract(article: &Article, res: &Resources) -> Extraction {
     mentions = mention::resolve(mentions, anaphora);
     entity::resolve_anaphora(&text, &mut mentions, &entities, &res.names);
     entity::finish(&mentions, &mut entities);
+    // An italic original title in brackets after an italic title is that work's alias.
+    for (title, gloss) in mention::emphasis_glosses(&text, &emphasis) {
+        let found = mentions
+            .iter()
+            .find(|m| m.span == title)
+            .and_then(|m| m.entity);
+        if let Some(e) = found.map(|e| &mut entities[e]) {
+            if e.label != gloss && !e.aliases.contains(&gloss) {
+                e.aliases.push(gloss);
+                e.aliases.sort();
+            }
+        }
+    }
 
     let mut x = Extraction {
         article: article.clone(),

@@ -52,6 +52,56 @@ pub fn gazetteer_mentions(text: &str, sentences: &[Sentence], res: &Resources) -
     out
 }
 
+/// Rule id recorded for capitals named by their country ("the Tajik capital").
+pub const CAPITAL_RULE: &str = "coref.demonym-capital";
+
+/// "the Tajik capital": the word "capital" after "the" and a country's demonym names that
+/// country's capital (the `capital` column of countries.tsv); the demonym stays a mention of the
+/// country. "the former Kazakh capital", "then the Ukrainian capital" and "the Georgian capital of
+/// wine" are not the capital of today and give nothing.
+pub fn capital_mentions(text: &str, gazetteer: &[Mention], res: &Resources) -> Vec<Mention> {
+    let mut out = Vec::new();
+    for m in gazetteer.iter().filter(|m| m.demonym) {
+        let Some(country) = m.gazetteer else { continue };
+        let Some(city) = res.gazetteer.capital_of(country) else {
+            continue;
+        };
+        let before = &text[..m.span.start];
+        let Some(lead) = before
+            .strip_suffix("the ")
+            .or_else(|| before.strip_suffix("The "))
+        else {
+            continue;
+        };
+        if lead.trim_end().ends_with("then") {
+            continue;
+        }
+        let after = &text[m.span.end..];
+        let Some(rest) = after.strip_prefix(" capital") else {
+            continue;
+        };
+        if rest.chars().next().is_some_and(char::is_alphanumeric) || rest.starts_with(" of ") {
+            continue;
+        }
+        let start = m.span.end + 1;
+        out.push(Mention {
+            span: Span::new(start, start + "capital".len()),
+            sentence: m.sentence,
+            ty: EntityType::City,
+            text: res.gazetteer.entry(city).label.clone(),
+            gazetteer: Some(city),
+            demonym: false,
+            anaphor: false,
+            origin: Origin {
+                rule: CAPITAL_RULE.into(),
+                confidence: 0.9,
+            },
+            entity: None,
+        });
+    }
+    out
+}
+
 /// Rule id recorded for titles found by the source's italics.
 pub const EMPHASIS_RULE: &str = "markup.emphasis";
 
@@ -171,6 +221,16 @@ pub fn emphasis_mentions(text: &str, sentences: &[Sentence], spans: &[Span]) -> 
         });
     }
     out
+}
+
+/// The original titles of [`emphasis_mentions`]: each italic run in brackets right after another
+/// ("*The Merchant's Son* (*Savdogar o'g'li*)"), as (the title's range, the original title).
+pub fn emphasis_glosses(text: &str, spans: &[Span]) -> Vec<(Span, String)> {
+    spans
+        .windows(2)
+        .filter(|w| text.get(w[0].end..w[1].start) == Some(" ("))
+        .filter_map(|w| Some((w[0], text.get(w[1].start..w[1].end)?.to_string())))
+        .collect()
 }
 
 fn kind_of(word: &str) -> Option<EntityType> {

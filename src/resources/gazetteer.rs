@@ -2,7 +2,7 @@
 //! text with one Aho-Corasick pass (leftmost-longest, case-sensitive, whole words only).
 //!
 //! Every file has the header `label type aliases wikidata geonames located_in` (awards add
-//! `presented_by`); `demonyms.tsv` maps adjectives and demonyms to countries; `films.tsv` is used
+//! `presented_by`, countries `capital`); `demonyms.tsv` maps adjectives and demonyms to countries; `films.tsv` is used
 //! to link films found in text to Wikidata, never to find mentions.
 
 use crate::error::{Error, Result};
@@ -22,6 +22,8 @@ pub struct Entry {
     pub located_in: Option<String>,
     /// Label of the festival or body that presents an award.
     pub presented_by: Option<String>,
+    /// Label of a country's capital city.
+    pub capital: Option<String>,
     pub year: Option<i32>,
     /// `file:line` it was read from.
     pub source: String,
@@ -156,6 +158,7 @@ impl Gazetteer {
                     geonames: get("geonames"),
                     located_in: get("located_in"),
                     presented_by: get("presented_by"),
+                    capital: get("capital"),
                     year,
                     source: format!("{}:{}", file.display(), i + 1),
                 };
@@ -269,6 +272,13 @@ impl Gazetteer {
         found.next().is_none().then_some(first)
     }
 
+    /// The capital city of the country entry `country` ("the Tajik capital": Dushanbe).
+    pub fn capital_of(&self, country: usize) -> Option<usize> {
+        let label = self.entries.get(country)?.capital.as_deref()?;
+        self.by_label(EntityType::Place, label)
+            .filter(|&i| self.entries[i].ty == EntityType::City)
+    }
+
     pub fn entry(&self, i: usize) -> &Entry {
         &self.entries[i]
     }
@@ -317,6 +327,12 @@ impl Gazetteer {
                         "{}: located_in `{l}` is not a place label",
                         e.source
                     ));
+                }
+            }
+            if let Some(c) = &e.capital {
+                let city = self.by_label(EntityType::Place, c);
+                if city.is_none_or(|i| self.entries[i].ty != EntityType::City) {
+                    problems.push(format!("{}: capital `{c}` is not a city label", e.source));
                 }
             }
             if let Some(p) = &e.presented_by {

@@ -453,6 +453,52 @@ fn extract_formats_and_explain() {
 }
 
 #[test]
+fn italic_titles_in_markdown_and_html_are_works() {
+    let d = tmp();
+    let md = d.path().join("harbour.md");
+    std::fs::write(
+        &md,
+        "---\ntitle: A prize in Tallinn\ndate: 2024-11-30\n---\n\n*A standfirst set in italics.*\n\n\
+         The jury gave its prize to *Quiet Harbour of Gulls* (*Kajakate vaikne sadam*), \
+         an adaptation of the 1968 novel *Salt and Wind*.\n",
+    )
+    .unwrap();
+    let html = d.path().join("harbour.html");
+    std::fs::write(
+        &html,
+        "<html><head><title>A prize</title></head><body><article><h1>A prize</h1>\
+         <p>The jury gave its prize to <em>Quiet Harbour of Gulls</em> on Sunday.</p>\
+         </article></body></html>",
+    )
+    .unwrap();
+    let tsv = ok(kgx(d.path(), &["extract", md.to_str().unwrap()]));
+    assert!(
+        tsv.contains("\tQuiet Harbour of Gulls\ttype\tFilm\tmarkup.emphasis\t"),
+        "{tsv}"
+    );
+    assert!(
+        tsv.contains("\tSalt and Wind\ttype\tCreativeWork\t"),
+        "{tsv}"
+    );
+    assert!(!tsv.contains("Kajakate vaikne sadam\ttype"), "{tsv}");
+    assert!(!tsv.contains("standfirst set in italics\ttype"), "{tsv}");
+    let nq = ok(kgx(
+        d.path(),
+        &["extract", "--format", "nq", md.to_str().unwrap()],
+    ));
+    assert!(
+        nq.lines()
+            .any(|l| l.contains("#alias> \"Kajakate vaikne sadam\"")),
+        "{nq}"
+    );
+    let tsv = ok(kgx(d.path(), &["extract", html.to_str().unwrap()]));
+    assert!(
+        tsv.contains("\tQuiet Harbour of Gulls\ttype\tFilm\t"),
+        "{tsv}"
+    );
+}
+
+#[test]
 fn lookup_shows_the_card() {
     let d = tmp();
     ingest_sample(d.path());

@@ -569,7 +569,16 @@ pub fn trim_describing_compound(text: &str, span: Span) -> Span {
 }
 
 /// Suffixes of compounds that describe a name rather than belong to it.
-const DESCRIBING_SUFFIXES: [&str; 4] = ["-born", "-based", "-raised", "-bred"];
+const DESCRIBING_SUFFIXES: [&str; 8] = [
+    "-born",
+    "-based",
+    "-raised",
+    "-bred",
+    "-trained",
+    "-educated",
+    "-schooled",
+    "-reared",
+];
 
 /// Drops leading words of `NOT_NAMES`, and compounds like "Kharkiv-born", from a name span.
 pub fn trim_name(text: &str, mut span: Span) -> Span {
@@ -628,6 +637,7 @@ mod tests {
         assert_eq!(trimmed("Director Sergey Dvortsevoy"), "Sergey Dvortsevoy");
         assert_eq!(trimmed("Kharkiv-born Hrynchuk"), "Hrynchuk");
         assert_eq!(trimmed("Baku-based Nigar Aliyeva"), "Nigar Aliyeva");
+        assert_eq!(trimmed("Swiss-trained Manuchehr Aliev"), "Manuchehr Aliev");
         let t = "Paris-based Les Films du Caucase";
         let s = trim_describing_compound(t, Span::new(0, t.len()));
         assert_eq!(&t[s.start..s.end], "Les Films du Caucase");

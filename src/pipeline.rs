@@ -89,6 +89,7 @@ pub fn extract(article: &Article, res: &Resources) -> Extraction {
     let mut entities = entity::cluster(&mut mentions, res);
     let repeats = entity::repeat_names(&text, &mentions, &entities, &sentences);
     mentions = mention::resolve(Vec::new(), mentions.into_iter().chain(repeats).collect());
+    entity::merge_spelling_variants(&text, &mut mentions, &mut entities);
     let anaphora_rules: Vec<&Rule> = res
         .rules
         .rules

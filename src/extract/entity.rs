@@ -372,6 +372,99 @@ pub fn resolve_anaphora(
     mentions.retain(|m| m.entity.is_some());
 }
 
+/// "Sidarovich (credited as Olga Sidorovich on her earlier shorts)", "Arakelyan (the name is also
+/// spelled Arakelian)", "Nurmaganbetova, whose name is also spelled Nurmagambetova", "Könül
+/// Məmmədova (Konul Mammadova in most festival catalogues)", "Bălți (Beltsy, as the Soviet maps
+/// had it)": the name after the cue, or in a bracket right after a name it resembles (as many
+/// words, each with the same initial, the folded spellings close), is another spelling of that
+/// name. It becomes an alias of the name's entity, and a mention over it joins that entity, so
+/// the variant is no second person. "Gio (Saba Gogoladze)" (a character and the actor) and
+/// "Przewoźnik (The Ferryman)" (a title and its gloss, a different shape) are left alone.
+/// Runs before anaphora are resolved and [`finish`] fills the entities' mention lists.
+pub fn merge_spelling_variants(text: &str, mentions: &mut [Mention], entities: &mut [Entity]) {
+    static ALIAS: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = ALIAS.get_or_init(|| {
+        regex::Regex::new(
+            r"^(?:(?P<br> \()|, whose name is )(?:the name is )?(?P<cue>(?:(?:also|often|sometimes|usually|formerly) )?(?:credited as|spelled|spelt|written|transliterated|known as|aka|a\.k\.a\.|née) )?(?P<x>\p{Lu}[\p{L}\p{M}'’-]*(?: \p{Lu}[\p{L}\p{M}'’-]*){0,3})(?:[,;)]| in | on | as )",
+        )
+        .expect("alias pattern")
+    });
+    let mut merges: Vec<(usize, Span, String)> = Vec::new();
+    for m in mentions.iter() {
+        let Some(target) = m.entity else { continue };
+        if m.anaphor || m.demonym {
+            continue;
+        }
+        let Some(c) = re.captures(&text[m.span.end..]) else {
+            continue;
+        };
+        let x = c.name("x").expect("x group");
+        let variant = x.as_str();
+        if c.name("cue").is_none() && (c.name("br").is_none() || !same_name_shape(&m.text, variant))
+        {
+            continue;
+        }
+        let start = m.span.end + x.start();
+        merges.push((
+            target,
+            Span::new(start, start + variant.len()),
+            variant.to_string(),
+        ));
+    }
+    for (target, span, variant) in merges {
+        for m in mentions.iter_mut() {
+            if m.anaphor || m.span.start < span.start || m.span.end > span.end {
+                continue;
+            }
+            m.entity = Some(target);
+            m.ty = entities[target].ty;
+        }
+        let e = &mut entities[target];
+        if e.label != variant && !e.aliases.contains(&variant) {
+            e.aliases.push(variant);
+            e.aliases.sort();
+        }
+    }
+}
+
+/// Two spellings of one name: as many words, each with the same initial once folded, and the
+/// folded strings at most half their length apart in edits (one edit up to four letters) ("Könül Məmmədova" / "Konul
+/// Mammadova", "Bălți" / "Beltsy"; not "Gio" / "Saba Gogoladze").
+fn same_name_shape(a: &str, b: &str) -> bool {
+    // deunicode spells the Azerbaijani schwa "@"; it is "e" in the Latin spellings.
+    let schwa = |s: &str| s.replace(['ə', 'Ə'], "e");
+    let (fa, fb) = (fold(&schwa(a)), fold(&schwa(b)));
+    let (wa, wb): (Vec<&str>, Vec<&str>) = (fa.split(' ').collect(), fb.split(' ').collect());
+    if fa.is_empty() || wa.len() != wb.len() {
+        return false;
+    }
+    if wa
+        .iter()
+        .zip(&wb)
+        .any(|(x, y)| x.chars().next() != y.chars().next())
+    {
+        return false;
+    }
+    let longest = fa.chars().count().max(fb.chars().count());
+    let allowed = if longest <= 4 { 1 } else { longest / 2 };
+    edit_distance(&fa, &fb) <= allowed
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
 /// Fills labels, aliases and the `implicit` flag from the final mentions.
 pub fn finish(mentions: &[Mention], entities: &mut [Entity]) {
     for (i, m) in mentions.iter().enumerate() {
@@ -396,5 +489,22 @@ pub fn finish(mentions: &[Mention], entities: &mut [Entity]) {
         let label = ent.label.clone();
         ent.aliases.retain(|a| *a != label);
         ent.aliases.sort();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spellings_of_one_name_have_its_shape() {
+        assert!(same_name_shape("Könül Məmmədova", "Konul Mammadova"));
+        assert!(same_name_shape("Bălți", "Beltsy"));
+        assert!(same_name_shape("Sidarovich", "Sidorovich"));
+        assert!(!same_name_shape("Gio", "Saba Gogoladze"));
+        assert!(!same_name_shape("Marat", "Murat Asanov"));
+        assert!(!same_name_shape("Przewoźnik", "The Ferryman"));
+        assert!(!same_name_shape("Anna", "Alma"));
+        assert_eq!(edit_distance("balti", "beltsy"), 3);
     }
 }

@@ -89,6 +89,36 @@ pub fn extract(article: &Article, res: &Resources) -> Extraction {
     let mut entities = entity::cluster(&mut mentions, res);
     let repeats = entity::repeat_names(&text, &mentions, &entities, &sentences);
     mentions = mention::resolve(Vec::new(), mentions.into_iter().chain(repeats).collect());
+    // The entity patterns once more, now that repeated names and surnames are markers ("Ursu is
+    // Vera": a character beside a known actor). Only sentences whose view changed run again;
+    // what they find is added where nothing was, and the entities are clustered anew.
+    let late = mention::rule_mentions_cached(
+        &text,
+        &sentences,
+        &mentions,
+        &name_rules,
+        &res.rules.prefilter,
+        false,
+        &mut cache,
+    );
+    let late: Vec<_> = late
+        .into_iter()
+        .filter(|m| !mentions.iter().any(|k| k.span.overlaps(&m.span)))
+        .collect();
+    if !late.is_empty() {
+        mentions = mention::resolve(mentions, late);
+        for m in mentions.iter_mut() {
+            m.entity = None;
+        }
+        mentions.retain(|m| {
+            m.origin.rule != entity::REPEAT_RULE
+                && m.origin.rule != entity::SURNAME_RULE
+                && m.origin.rule != entity::FIRST_NAME_RULE
+        });
+        entities = entity::cluster(&mut mentions, res);
+        let repeats = entity::repeat_names(&text, &mentions, &entities, &sentences);
+        mentions = mention::resolve(Vec::new(), mentions.into_iter().chain(repeats).collect());
+    }
     entity::merge_spelling_variants(&text, &mut mentions, &mut entities);
     let anaphora_rules: Vec<&Rule> = res
         .rules

@@ -499,6 +499,21 @@ fn italic_titles_in_markdown_and_html_are_works() {
 }
 
 #[test]
+fn a_repeated_surname_lets_entity_rules_find_a_character() {
+    let d = tmp();
+    let f = d.path().join("late-harvest.txt");
+    std::fs::write(
+        &f,
+        "Late Harvest\n\nLate Harvest, a drama by Ion Rotaru, stars Ana Ursu and Mihai Rusu. \
+         Ursu is Vera, a widow who runs the vineyard alone.\n",
+    )
+    .unwrap();
+    let tsv = ok(kgx(d.path(), &["extract", f.to_str().unwrap()]));
+    assert!(tsv.contains("\tAna Ursu\tplayedCharacter\tVera\t"), "{tsv}");
+    assert!(tsv.contains("\tVera\ttype\tCharacter\t"), "{tsv}");
+}
+
+#[test]
 fn lookup_shows_the_card() {
     let d = tmp();
     ingest_sample(d.path());

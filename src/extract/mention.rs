@@ -401,8 +401,12 @@ pub fn rule_mentions_cached(
                     if ty == EntityType::Organization {
                         span = trim_describing_compound(text, span);
                     }
-                    // A name is never a bare pronoun or determiner ("It had its premiere at …").
-                    if !anaphora && is_function_word(&text[span.start..span.end]) {
+                    // A name is never a bare pronoun or determiner ("It had its premiere at …"),
+                    // nor a bare number ("X's 2022 drama": the year is no film).
+                    let name = &text[span.start..span.end];
+                    if !anaphora
+                        && (is_function_word(name) || !name.chars().any(char::is_alphabetic))
+                    {
                         continue;
                     }
                     out.push(Mention {

@@ -315,10 +315,23 @@ fn paragraphs(text: &str) -> Vec<String> {
                 }
             }));
         } else if !lines.is_empty() {
-            out.push(lines.join(" "));
+            out.push(drop_qa_label(&lines.join(" ")));
         }
     }
     out
+}
+
+/// "Q: Where does the story come from?" / "A: From a short story …": the interview labels are no
+/// part of the text (they would read as a name, "A: It").
+fn drop_qa_label(p: &str) -> String {
+    for label in ["Q:", "A:", "Q.:", "A.:"] {
+        if let Some(rest) = p.strip_prefix(label) {
+            if rest.starts_with(char::is_whitespace) {
+                return rest.trim_start().to_string();
+            }
+        }
+    }
+    p.to_string()
 }
 
 /// Drops site furniture from body paragraphs: "Read more …" links, and everything after a bare
@@ -487,7 +500,7 @@ pub fn read_front_matter(path: &Path, text: &str, stem: &str) -> Result<Article>
     // aside as ranges (titles of works).
     let cleaned: Vec<String> = paragraphs(&rest)
         .into_iter()
-        .map(|p| markdown_emphasis(p.trim_start_matches('#').trim()))
+        .map(|p| drop_qa_label(&markdown_emphasis(p.trim_start_matches('#').trim())))
         .collect();
     (article.body, article.emphasis) = take_emphasis(&drop_boilerplate(cleaned).join("\n\n"));
     if article.body.is_empty() {
@@ -889,6 +902,19 @@ mod tests {
         let (text, spans) = take_emphasis(&markdown_emphasis("_Ayka_ and *Tulpan"));
         assert_eq!(text, "Ayka and Tulpan");
         assert_eq!(spans, vec![Span::new(0, 4)]);
+    }
+
+    #[test]
+    fn interview_labels_are_dropped() {
+        let a = read_plain(
+            "Site\n\nTitle\n\n12 March 2024\n\nQ: Where does it come from?\n\nA: It comes from a story.\n\nA:B stays.",
+            "qa",
+            "qa.txt",
+        );
+        assert_eq!(
+            a.body,
+            "Where does it come from?\n\nIt comes from a story.\n\nA:B stays."
+        );
     }
 
     #[test]

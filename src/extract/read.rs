@@ -302,10 +302,15 @@ fn paragraphs(text: &str) -> Vec<String> {
             .map(str::trim)
             .filter(|l| !l.is_empty())
             .collect();
+        let fields = lines.iter().filter(|l| is_field_line(l)).count();
+        // A credits block keeps its lines even under a long title line ("THE GLASSBLOWER'S
+        // DAUGHTER (original title, transliteration)" / "Dir: …" / "Scr: …").
+        let credits = fields >= 3 && fields * 2 >= lines.len();
         if lines.len() >= 2
-            && lines
-                .iter()
-                .all(|l| l.chars().count() <= LIST_LINE || is_field_line(l) || is_bullet(l))
+            && (credits
+                || lines
+                    .iter()
+                    .all(|l| l.chars().count() <= LIST_LINE || is_field_line(l) || is_bullet(l)))
         {
             out.extend(lines.iter().map(|l| {
                 if is_bullet(l) {
@@ -902,6 +907,17 @@ mod tests {
         let (text, spans) = take_emphasis(&markdown_emphasis("_Ayka_ and *Tulpan"));
         assert_eq!(text, "Ayka and Tulpan");
         assert_eq!(spans, vec![Span::new(0, 4)]);
+    }
+
+    #[test]
+    fn a_credits_block_keeps_its_lines_under_a_long_title_line() {
+        let text = "THE GLASSBLOWER'S DAUGHTER (a long original title, and its transliteration)\n\
+                    Armenia-France, 2024, 97 min.\nDir: Tatevik Harutyunyan\n\
+                    Scr: Tatevik Harutyunyan, Arsen Hakobyan\nCast: Ani Hovsepyan";
+        assert_eq!(paragraphs(text).len(), 5);
+        let prose = "A long sentence of prose that runs well past the list-line limit, and on.\n\
+                     Dir: is not a field here because one line does not make a block";
+        assert_eq!(paragraphs(prose).len(), 1);
     }
 
     #[test]

@@ -767,10 +767,18 @@ pub fn parse_date(s: &str) -> Option<String> {
             return iso(y, m, d);
         }
     }
-    let words: Vec<&str> = s
+    // A time after the date ends it: "28 Sep 2024, 23:40", "11 August 2024 | 10:15 CET".
+    let s = s.split('|').next().unwrap_or(s);
+    let mut words: Vec<&str> = s
         .split(|c: char| c.is_whitespace() || c == ',')
         .filter(|w| !w.is_empty())
         .collect();
+    if let Some(t) = words.iter().position(|w| w.contains(':')) {
+        words.truncate(t);
+        if words.last() == Some(&"at") {
+            words.pop();
+        }
+    }
     if words.len() == 3 {
         let num = |w: &str| {
             w.trim_end_matches(|c: char| c.is_ascii_alphabetic())
@@ -850,6 +858,18 @@ fn strip_date_label(s: &str) -> &str {
         "sunday",
     ];
     let mut s = s;
+    // "This page was last edited on 11 June 2024", "The article was published on …".
+    for lead in [
+        "this page was ",
+        "this article was ",
+        "the article was ",
+        "the page was ",
+    ] {
+        if s.to_lowercase().starts_with(lead) {
+            s = &s[lead.len()..];
+            break;
+        }
+    }
     let lower = s.to_lowercase();
     if let Some(l) = LABELS
         .iter()
@@ -976,6 +996,19 @@ mod tests {
             parse_date("Last edited 2021-05-30").as_deref(),
             Some("2021-05-30")
         );
+        assert_eq!(
+            parse_date("This page was last edited on 11 June 2024").as_deref(),
+            Some("2024-06-11")
+        );
+        assert_eq!(
+            parse_date("28 Sep 2024, 23:40").as_deref(),
+            Some("2024-09-28")
+        );
+        assert_eq!(
+            parse_date("11 August 2024 | 10:15 CET").as_deref(),
+            Some("2024-08-11")
+        );
+        assert_eq!(parse_date("Sep 2024, 23:40"), None);
         assert_eq!(
             parse_date("Updated: Tue 5 March 2024").as_deref(),
             Some("2024-03-05")

@@ -376,7 +376,7 @@ impl PersonNames {
                     run.len().min(3)
                 } else if run.len() <= 3
                     && self.has_surname_ending(&tokens[run[run.len() - 1]].text)
-                    && Some(run[0]) != first_word
+                    && (Some(run[0]) != first_word || run.len() == 2)
                 {
                     run.len()
                 } else {

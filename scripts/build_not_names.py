@@ -19,7 +19,7 @@ for f in glob.glob(os.path.join(root, "data", "articles", "*")):
 
 HAND = """Most Gay Buy Bar Pop Sim Anna Mary Brad Pest Deva Tara Bor Zima Split Center Centar Of Ust
 Still Mine Hit Kit Sale Sort Mast Bela Nova Victoria Hope Union March May Gross Rose Lincoln Marks
-Home Pita Ob Are Chop Lom Bolt""".split()
+Home Pita Ob Are Chop Lom Bolt Chekhov""".split()
 
 names = set()
 for path in glob.glob(os.path.join(gaz, "*.tsv")):

@@ -32,3 +32,18 @@ def test_generated_gazetteers_rebuild_identically(tmp_path):
                            tmp_path / "data" / "gazetteers" / name, shallow=False)
     ]
     assert differ == [], f"rebuilt gazetteers differ from the checked-in ones: {differ}"
+
+
+@pytest.mark.skipif(not RAW.is_dir(), reason="raw sources (../shared) not present")
+def test_not_names_rebuild_identically(tmp_path):
+    shutil.copytree(ROOT / "scripts", tmp_path / "scripts")
+    shutil.copytree(ROOT / "data" / "gazetteers", tmp_path / "data" / "gazetteers")
+    shutil.copytree(ROOT / "data" / "articles", tmp_path / "data" / "articles")
+    subprocess.run(
+        [sys.executable, str(tmp_path / "scripts" / "build_not_names.py"), str(RAW.parent)],
+        check=True, capture_output=True, text=True,
+    )
+    name = "not-names.txt"
+    assert filecmp.cmp(ROOT / "data" / "gazetteers" / name,
+                       tmp_path / "data" / "gazetteers" / name, shallow=False), (
+        "not-names.txt differs from what scripts/build_not_names.py builds: edit HAND there")

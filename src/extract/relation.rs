@@ -211,7 +211,8 @@ fn sentence_facts(
 /// Metonymy: "premiered at Cannes", "competed at Karlovy Vary". When a property takes festivals
 /// but not places (`premieredAt`) and the object is a city the gazetteer gives exactly one
 /// festival for, the object becomes that festival (found among the article's entities, else
-/// added). Properties that take places too (`screenedAt`) keep the city.
+/// added), and the city is emitted only if another fact uses it. Properties that take places too
+/// (`screenedAt`) keep the city.
 fn festival_for_city(x: &mut Extraction, res: &Resources, p: &str, o: Node) -> Node {
     let Node::Entity(e) = o else {
         return o;
@@ -232,6 +233,9 @@ fn festival_for_city(x: &mut Extraction, res: &Resources, p: &str, o: Node) -> N
     let Some(g) = res.gazetteer.festival_in(&city.label) else {
         return o;
     };
+    // The city stood for its festival: it is no place of the article unless a fact of its own
+    // (or another reading of another mention) uses it.
+    x.entities[e].implicit = true;
     if let Some(i) = x.entities.iter().position(|e| e.gazetteer == Some(g)) {
         return Node::Entity(i);
     }

@@ -10,6 +10,10 @@ use crate::model::{Article, Entity, EntityType, Evidence, Extraction, Span, Subj
 use crate::resources::rules::{Rule, RuleKind};
 use crate::resources::Resources;
 
+fn is_place(ty: EntityType) -> bool {
+    ty.identity() == EntityType::Place
+}
+
 /// Rule id recorded for facts read from article metadata.
 pub const META_RULE: &str = "meta.article";
 
@@ -27,10 +31,20 @@ pub fn extract(article: &Article, res: &Resources) -> Extraction {
     let capitals = mention::capital_mentions(&text, &gaz, res);
     gaz = mention::resolve(Vec::new(), gaz.into_iter().chain(capitals).collect());
     let emphasis = article.emphasis_in_text();
-    if !emphasis.is_empty() {
-        let titles = mention::emphasis_mentions(&text, &sentences, &emphasis);
+    // Italic titles win over a place of the same words ("*Aral*", "*Grey Steppe*" are films);
+    // any other known name over the same words (a publication, a festival) keeps its type.
+    let mut titles = mention::emphasis_mentions(&text, &sentences, &emphasis);
+    let title_spans: Vec<Span> = titles.iter().map(|m| m.span).collect();
+    titles.retain(|t| {
+        !gaz.iter()
+            .any(|g| g.span == t.span && !is_place(g.ty) && !g.demonym)
+    });
+    gaz.retain(|g| !(is_place(g.ty) && title_spans.contains(&g.span)));
+    if !titles.is_empty() {
         gaz = mention::resolve(Vec::new(), gaz.into_iter().chain(titles).collect());
     }
+    let not_italic_place =
+        |m: &crate::model::Mention| !(is_place(m.ty) && title_spans.contains(&m.span));
     let name_rules: Vec<&Rule> = res.rules.rules.iter().filter(|r| r.finds_names()).collect();
     // Patterns run over the plain text (so they can absorb a shorter gazetteer name: "Furmanov
     // Street") and over the typed view, in rounds, so that a rule can build on what another found.
@@ -49,7 +63,7 @@ pub fn extract(article: &Article, res: &Resources) -> Extraction {
             )
         })
         .collect();
-    let plain = mention::rule_mentions(
+    let mut plain = mention::rule_mentions(
         &text,
         &sentences,
         &[],
@@ -57,11 +71,12 @@ pub fn extract(article: &Article, res: &Resources) -> Extraction {
         &res.rules.prefilter,
         false,
     );
+    plain.retain(not_italic_place);
     let shapes = mention::name_shape_mentions(&text, &sentences, &gaz, res);
     let mut mentions = gaz.clone();
     let mut cache = mention::ViewCache::default();
     for _round in 0..3 {
-        let typed = mention::rule_mentions_cached(
+        let mut typed = mention::rule_mentions_cached(
             &text,
             &sentences,
             &mentions,
@@ -70,6 +85,7 @@ pub fn extract(article: &Article, res: &Resources) -> Extraction {
             false,
             &mut cache,
         );
+        typed.retain(not_italic_place);
         let mut pool: Vec<_> = mentions
             .iter()
             .chain(plain.iter())

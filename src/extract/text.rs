@@ -3,9 +3,11 @@
 use crate::model::{Sentence, Span, Token};
 
 /// Words after which a full stop does not end a sentence.
-const ABBREVIATIONS: [&str; 24] = [
+const ABBREVIATIONS: [&str; 28] = [
     "Mr", "Mrs", "Ms", "Dr", "St", "Prof", "Jr", "Sr", "vs", "etc", "No", "Mt", "Gen", "Col", "Lt",
-    "Sgt", "Rev", "Fr", "Jan", "Feb", "Aug", "Sept", "Bros", "Co",
+    "Sgt", "Rev", "Fr", "Jan", "Feb", "Aug", "Sept", "Bros",
+    "Co", // filmography credits: "dir. X"
+    "dir", "Dir", "prod", "scr",
 ];
 
 /// Splits the article text into sentences. When `has_title`, the first paragraph is the title and
@@ -191,6 +193,19 @@ mod tests {
             vec![
                 "X",
                 "It is a 1959 Warner Bros. cartoon directed by Chuck Jones.",
+                "It was short."
+            ]
+        );
+    }
+
+    #[test]
+    fn credit_abbreviations_end_no_sentence() {
+        let t = "X\n\nAral (2023; dir. Olim Toshev) — as Kamol. It was short.";
+        assert_eq!(
+            texts(t, true),
+            vec![
+                "X",
+                "Aral (2023; dir. Olim Toshev) — as Kamol.",
                 "It was short."
             ]
         );

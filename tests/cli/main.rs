@@ -249,10 +249,14 @@ fn eval_f1(dir: &std::path::Path) -> (f64, f64, String) {
 #[test]
 fn eval_on_the_tuning_corpus_holds_its_floor() {
     let corpus = root().join("tests/corpus");
+    // Floors a little under the end of session 7 (dev 0.967 / 0.849, val 0.979 / 0.833, val2
+    // 0.981 / 0.875): a change that loses what the rules and the engine found fails here.
     let (ent, rel, s) = eval_f1(&corpus.join("dev"));
-    assert!(ent >= 0.93 && rel >= 0.78, "dev: {s}");
+    assert!(ent >= 0.95 && rel >= 0.82, "dev: {s}");
     let (ent, rel, s) = eval_f1(&corpus.join("val"));
-    assert!(ent >= 0.94 && rel >= 0.70, "val: {s}");
+    assert!(ent >= 0.96 && rel >= 0.80, "val: {s}");
+    let (ent, rel, s) = eval_f1(&corpus.join("val2"));
+    assert!(ent >= 0.96 && rel >= 0.84, "val2: {s}");
 }
 
 #[test]

@@ -75,17 +75,22 @@ pub fn extract(article: &Article, res: &Resources) -> Extraction {
     let shapes = mention::name_shape_mentions(&text, &sentences, &gaz, res);
     let mut mentions = gaz.clone();
     let mut cache = mention::ViewCache::default();
-    for _round in 0..3 {
-        let mut typed = mention::rule_mentions_cached(
+    // The entity patterns over the typed view of the mentions known so far.
+    let find_names = |known: &[crate::model::Mention], cache: &mut mention::ViewCache| {
+        let mut found = mention::rule_mentions_cached(
             &text,
             &sentences,
-            &mentions,
+            known,
             &name_rules,
             &res.rules.prefilter,
             false,
-            &mut cache,
+            cache,
         );
-        typed.retain(not_italic_place);
+        found.retain(not_italic_place);
+        found
+    };
+    for _round in 0..3 {
+        let typed = find_names(&mentions, &mut cache);
         let mut pool: Vec<_> = mentions
             .iter()
             .chain(plain.iter())
@@ -108,16 +113,7 @@ pub fn extract(article: &Article, res: &Resources) -> Extraction {
     // The entity patterns once more, now that repeated names and surnames are markers ("Ursu is
     // Vera": a character beside a known actor). Only sentences whose view changed run again;
     // what they find is added where nothing was, and the entities are clustered anew.
-    let late = mention::rule_mentions_cached(
-        &text,
-        &sentences,
-        &mentions,
-        &name_rules,
-        &res.rules.prefilter,
-        false,
-        &mut cache,
-    );
-    let late: Vec<_> = late
+    let late: Vec<_> = find_names(&mentions, &mut cache)
         .into_iter()
         .filter(|m| !mentions.iter().any(|k| k.span.overlaps(&m.span)))
         .collect();

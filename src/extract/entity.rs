@@ -428,8 +428,8 @@ pub fn merge_spelling_variants(text: &str, mentions: &mut [Mention], entities: &
 }
 
 /// Two spellings of one name: as many words, each with the same initial once folded, and the
-/// folded strings at most half their length apart in edits (one edit up to four letters) ("Könül Məmmədova" / "Konul
-/// Mammadova", "Bălți" / "Beltsy"; not "Gio" / "Saba Gogoladze").
+/// folded strings at most half their length apart in edits, one edit up to four letters
+/// ("Könül Məmmədova" / "Konul Mammadova", "Bălți" / "Beltsy"; not "Gio" / "Saba Gogoladze").
 fn same_name_shape(a: &str, b: &str) -> bool {
     // deunicode spells the Azerbaijani schwa "@"; it is "e" in the Latin spellings.
     let schwa = |s: &str| s.replace(['ə', 'Ə'], "e");

@@ -10,10 +10,6 @@ use crate::model::{Article, Entity, EntityType, Evidence, Extraction, Span, Subj
 use crate::resources::rules::{Rule, RuleKind};
 use crate::resources::Resources;
 
-fn is_place(ty: EntityType) -> bool {
-    ty.identity() == EntityType::Place
-}
-
 /// Rule id recorded for facts read from article metadata.
 pub const META_RULE: &str = "meta.article";
 
@@ -37,14 +33,15 @@ pub fn extract(article: &Article, res: &Resources) -> Extraction {
     let title_spans: Vec<Span> = titles.iter().map(|m| m.span).collect();
     titles.retain(|t| {
         !gaz.iter()
-            .any(|g| g.span == t.span && !is_place(g.ty) && !g.demonym)
+            .any(|g| g.span == t.span && !EntityType::Place.accepts(g.ty) && !g.demonym)
     });
-    gaz.retain(|g| !(is_place(g.ty) && title_spans.contains(&g.span)));
+    gaz.retain(|g| !(EntityType::Place.accepts(g.ty) && title_spans.contains(&g.span)));
     if !titles.is_empty() {
         gaz = mention::resolve(Vec::new(), gaz.into_iter().chain(titles).collect());
     }
-    let not_italic_place =
-        |m: &crate::model::Mention| !(is_place(m.ty) && title_spans.contains(&m.span));
+    let not_italic_place = |m: &crate::model::Mention| {
+        !(EntityType::Place.accepts(m.ty) && title_spans.contains(&m.span))
+    };
     let name_rules: Vec<&Rule> = res.rules.rules.iter().filter(|r| r.finds_names()).collect();
     // Patterns run over the plain text (so they can absorb a shorter gazetteer name: "Furmanov
     // Street") and over the typed view, in rounds, so that a rule can build on what another found.

@@ -51,9 +51,7 @@ impl Document {
                     if let Some(pos) = open.iter().rposition(|&i| elements[i].name == name) {
                         open.truncate(pos);
                         if ITALIC.contains(&name.as_str()) {
-                            for &i in &open {
-                                elements[i].text.push(EMPHASIS_CLOSE);
-                            }
+                            push_to_open(&mut elements, &open, EMPHASIS_CLOSE);
                         }
                     }
                     continue;
@@ -79,15 +77,11 @@ impl Document {
                     "meta" | "link" | "br" | "img" | "hr" | "input" | "source" | "wbr"
                 );
                 if name == "br" {
-                    for &i in &open {
-                        elements[i].text.push(' ');
-                    }
+                    push_to_open(&mut elements, &open, ' ');
                 }
                 if !void && !self_closing {
                     if ITALIC.contains(&name.as_str()) {
-                        for &i in &open {
-                            elements[i].text.push(EMPHASIS_OPEN);
-                        }
+                        push_to_open(&mut elements, &open, EMPHASIS_OPEN);
                     }
                     open.push(elements.len() - 1);
                 }
@@ -164,6 +158,13 @@ impl Document {
             out.push(t);
         }
         out
+    }
+}
+
+/// Appends `c` to the text of every open element (a line break, an italic mark).
+fn push_to_open(elements: &mut [Element], open: &[usize], c: char) {
+    for &i in open {
+        elements[i].text.push(c);
     }
 }
 

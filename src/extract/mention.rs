@@ -187,7 +187,7 @@ pub fn emphasis_mentions(text: &str, sentences: &[Sentence], spans: &[Span]) -> 
     let mut out = Vec::new();
     let mut prev_end: Option<usize> = None;
     for &span in spans {
-        let gloss = prev_end.is_some_and(|e| text.get(e..span.start) == Some(" ("));
+        let gloss = prev_end.is_some_and(|e| is_gloss(text, e, span));
         prev_end = Some(span.end);
         let Some(words) = text.get(span.start..span.end) else {
             continue;
@@ -228,9 +228,14 @@ pub fn emphasis_mentions(text: &str, sentences: &[Sentence], spans: &[Span]) -> 
 pub fn emphasis_glosses(text: &str, spans: &[Span]) -> Vec<(Span, String)> {
     spans
         .windows(2)
-        .filter(|w| text.get(w[0].end..w[1].start) == Some(" ("))
+        .filter(|w| is_gloss(text, w[0].end, w[1]))
         .filter_map(|w| Some((w[0], text.get(w[1].start..w[1].end)?.to_string())))
         .collect()
+}
+
+/// An italic run that opens a bracket right after the italic run ending at `prev_end`.
+fn is_gloss(text: &str, prev_end: usize, span: Span) -> bool {
+    text.get(prev_end..span.start) == Some(" (")
 }
 
 fn kind_of(word: &str) -> Option<EntityType> {

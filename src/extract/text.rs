@@ -5,8 +5,8 @@ use crate::model::{Sentence, Span, Token};
 /// Words after which a full stop does not end a sentence.
 const ABBREVIATIONS: [&str; 28] = [
     "Mr", "Mrs", "Ms", "Dr", "St", "Prof", "Jr", "Sr", "vs", "etc", "No", "Mt", "Gen", "Col", "Lt",
-    "Sgt", "Rev", "Fr", "Jan", "Feb", "Aug", "Sept", "Bros",
-    "Co", // filmography credits: "dir. X"
+    "Sgt", "Rev", "Fr", "Jan", "Feb", "Aug", "Sept", "Bros", "Co",
+    // filmography credits: "dir. X", "prod. Y"
     "dir", "Dir", "prod", "scr",
 ];
 

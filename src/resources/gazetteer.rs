@@ -2,8 +2,8 @@
 //! text with one Aho-Corasick pass (leftmost-longest, case-sensitive, whole words only).
 //!
 //! Every file has the header `label type aliases wikidata geonames located_in` (awards add
-//! `presented_by`, countries `capital`); `demonyms.tsv` maps adjectives and demonyms to countries; `films.tsv` is used
-//! to link films found in text to Wikidata, never to find mentions.
+//! `presented_by`, countries `capital`); `demonyms.tsv` maps adjectives and demonyms to
+//! countries; `films.tsv` is used to link films found in text to Wikidata, never to find mentions.
 
 use crate::error::{Error, Result};
 use crate::model::EntityType;
@@ -320,7 +320,7 @@ impl Gazetteer {
     /// Checks cross-references: every `located_in` and `presented_by` names an entry.
     pub fn check(&self) -> Vec<String> {
         let mut problems = Vec::new();
-        for e in &self.entries {
+        for (i, e) in self.entries.iter().enumerate() {
             if let Some(l) = &e.located_in {
                 if self.by_label(EntityType::Place, l).is_none() {
                     problems.push(format!(
@@ -330,8 +330,7 @@ impl Gazetteer {
                 }
             }
             if let Some(c) = &e.capital {
-                let city = self.by_label(EntityType::Place, c);
-                if city.is_none_or(|i| self.entries[i].ty != EntityType::City) {
+                if self.capital_of(i).is_none() {
                     problems.push(format!("{}: capital `{c}` is not a city label", e.source));
                 }
             }

@@ -26,7 +26,15 @@ pub fn extract(article: &Article, res: &Resources) -> Extraction {
     }
     let capitals = mention::capital_mentions(&text, &gaz, res);
     gaz = mention::resolve(Vec::new(), gaz.into_iter().chain(capitals).collect());
-    let emphasis = article.emphasis_in_text();
+    // Titles set in italics, and titles set in double quotes, read alike.
+    let mut emphasis = article.emphasis_in_text();
+    emphasis.extend(mention::quoted_titles(
+        &text,
+        &sentences,
+        &text::quotations(&text),
+    ));
+    emphasis.sort();
+    emphasis.dedup();
     // Italic titles win over a place of the same words ("*Aral*", "*Grey Steppe*" are films);
     // any other known name over the same words (a publication, a festival) keeps its type.
     let mut titles = mention::emphasis_mentions(&text, &sentences, &emphasis);

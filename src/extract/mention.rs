@@ -184,6 +184,7 @@ const FILM_KINDS: [&str; 16] = [
 /// one's original title, no new name. The usual conflict policy applies: a longer or surer
 /// mention over the same words wins.
 pub fn emphasis_mentions(text: &str, sentences: &[Sentence], spans: &[Span]) -> Vec<Mention> {
+    let default = default_title_type(text);
     let mut out = Vec::new();
     let mut prev_end: Option<usize> = None;
     for &span in spans {
@@ -208,7 +209,7 @@ pub fn emphasis_mentions(text: &str, sentences: &[Sentence], spans: &[Span]) -> 
         out.push(Mention {
             span,
             sentence: si,
-            ty: emphasis_type(text, sentence, span),
+            ty: emphasis_type(text, sentence, span).unwrap_or(default),
             text: words.to_string(),
             gazetteer: None,
             demonym: false,
@@ -219,6 +220,175 @@ pub fn emphasis_mentions(text: &str, sentences: &[Sentence], spans: &[Span]) -> 
             },
             entity: None,
         });
+    }
+    out
+}
+
+/// Words that put a quoted phrase in the world of films and works: a title in double quotes is
+/// read only in a sentence that has one (or beside a possessive, "Lis's "Coal Dust Waltz""), so
+/// a capitalised slogan in quotes in a sentence about something else stays a phrase.
+const TITLE_CONTEXT: [&str; 40] = [
+    "directed",
+    "director",
+    "directors",
+    "directorial",
+    "premiere",
+    "premiered",
+    "premieres",
+    "festival",
+    "prize",
+    "prizes",
+    "award",
+    "awards",
+    "awarded",
+    "jury",
+    "screened",
+    "screening",
+    "screenings",
+    "screens",
+    "stars",
+    "starring",
+    "cast",
+    "competition",
+    "cinema",
+    "cinemas",
+    "won",
+    "wins",
+    "win",
+    "nominated",
+    "nomination",
+    "title",
+    "statuette",
+    "lions",
+    "crowns",
+    "crowned",
+    "role",
+    "released",
+    "filmed",
+    "shot",
+    "turn",
+    "plays",
+];
+
+/// Words that may stay lower-case inside a title ("The Girl and the Sea", "Flowers of the Field").
+const TITLE_MINOR: [&str; 27] = [
+    "a", "an", "the", "and", "or", "nor", "but", "of", "in", "on", "at", "to", "for", "from",
+    "with", "by", "as", "into", "over", "under", "is", "de", "la", "le", "du", "des", "von",
+];
+
+/// Speech verbs that follow a quotation ("…," she said / "…," Wieczorek told …).
+fn followed_by_speech(after: &str) -> bool {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        regex::Regex::new(
+            r"^[,.!?]?\s*(?:(?:he|she|they|we|I|it|\p{Lu}[\p{L}'’-]+(?:\s\p{Lu}[\p{L}'’-]+){0,3}),?\s+)?(?:said|says|told|tells|adds|added|asks|asked|recalls|recalled|explains|explained|jokes|joked|notes|noted|laughs|laughed|admits|admitted|insists|insisted|continues|continued|argues|argued|remembers|remembered|declared|announced|quipped|observes|observed|reflects|reflected|concedes|conceded|sighs|sighed|confesses|confessed|stresses|stressed|agrees|agreed|replies|replied|smiles|smiled|shrugs|shrugged)\b",
+        )
+        .expect("valid speech pattern")
+    })
+    .is_match(after)
+}
+
+/// A speech verb right before a quotation ("she said, "…"", "he told us: "…"").
+fn preceded_by_speech(before: &str) -> bool {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        regex::Regex::new(
+            r"\b(?:said|says|told(?: \p{L}+){0,3}|tells(?: \p{L}+){0,3}|adds|added|asks|asked|recalls|recalled|explains|explained|jokes|joked|laughs|laughed|admits|admitted|insists|insisted|continues|continued|replies|replied|declared|announced|wrote|writes)[,:]\s*$",
+        )
+        .expect("valid speech pattern")
+    })
+    .is_match(before)
+}
+
+/// Is `words` written like an English title: a capital first, every other word capitalised
+/// (or a number, or a minor word), at most eight words, no sentence inside?
+fn title_cased(words: &str) -> bool {
+    let inner = words.trim_end_matches([',', '.', '!', '?']);
+    let ws: Vec<&str> = inner.split_whitespace().collect();
+    if ws.is_empty()
+        || ws.len() > 8
+        || inner.contains(['.', ';', ':', '"', '“', '”'])
+        || !inner
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+    {
+        return false;
+    }
+    ws.iter().all(|w| {
+        let w = w.trim_start_matches(|c: char| !c.is_alphanumeric());
+        match w.chars().next() {
+            Some(c) if c.is_lowercase() => TITLE_MINOR.contains(&w.to_lowercase().as_str()),
+            _ => true,
+        }
+    })
+}
+
+/// Titles the source set in double quotes (`quotes`: [`crate::extract::text::quotations`]):
+/// a quoted run written like a title ([`title_cased`]), not followed by a speech verb ("…,"
+/// she said), in a sentence about films or works ([`TITLE_CONTEXT`], a kind word, a possessive
+/// right before it) or with the same words accepted elsewhere in the article. A quoted run in
+/// brackets right after an accepted one ("Winter Apiary" ("Zimowa pasieka")) is its original
+/// title, whatever its case. What comes back is read like italics ([`emphasis_mentions`]).
+pub fn quoted_titles(text: &str, sentences: &[Sentence], quotes: &[Span]) -> Vec<Span> {
+    let context = |span: Span| {
+        let Some(si) = sentence_of(sentences, span) else {
+            return false;
+        };
+        let sentence = &text[sentences[si].span.start..sentences[si].span.end];
+        let before = text[..span.start].trim_end_matches(['"', '“']).trim_end();
+        let possessive = before.ends_with("'s") || before.ends_with("’s");
+        possessive
+            || sentence.split(|c: char| !c.is_alphanumeric()).any(|w| {
+                let w = w.to_lowercase();
+                TITLE_CONTEXT.contains(&w.as_str()) || kind_of(&w).is_some_and(|_| w != "told")
+            })
+    };
+    let mut candidates: Vec<(Span, bool)> = Vec::new();
+    for &q in quotes {
+        let words = &text[q.start..q.end];
+        let after = text[q.end..].trim_start_matches(['"', '”']);
+        let before = text[..q.start].trim_end_matches(['"', '“']);
+        if !title_cased(words) || followed_by_speech(after) || preceded_by_speech(before) {
+            continue;
+        }
+        let so_called = text[..q.start]
+            .trim_end_matches(['"', '“'])
+            .trim_end()
+            .ends_with("so-called");
+        // "Cannes 2020": an edition's label, no title.
+        let edition = words
+            .rsplit(' ')
+            .next()
+            .is_some_and(|w| w.len() == 4 && (w.starts_with("19") || w.starts_with("20")));
+        // "Kara-Sug (Кара-Суг, "Black Water")": a translation in brackets glosses the name
+        // before it; a gloss of a quoted title is taken below.
+        let sentence_start = sentence_of(sentences, q).map_or(0, |i| sentences[i].span.start);
+        let bracketed = text[sentence_start..q.start]
+            .rfind('(')
+            .is_some_and(|o| !text[sentence_start + o..q.start].contains(')'));
+        if so_called || edition || bracketed {
+            continue;
+        }
+        candidates.push((q, context(q)));
+    }
+    let trim = |s: &str| s.trim_end_matches([',', '.']).to_lowercase();
+    let accepted: Vec<String> = candidates
+        .iter()
+        .filter(|c| c.1)
+        .map(|c| trim(&text[c.0.start..c.0.end]))
+        .collect();
+    let mut out: Vec<Span> = Vec::new();
+    for &q in quotes {
+        let gloss = out.last().is_some_and(|p| is_gloss(text, p.end, q));
+        let title = candidates
+            .iter()
+            .any(|c| c.0 == q && accepted.contains(&trim(&text[q.start..q.end])));
+        if gloss || title {
+            let w = &text[q.start..q.end];
+            let cut = w.len() - w.trim_end_matches([',', '.']).len();
+            out.push(Span::new(q.start, q.end - cut));
+        }
     }
     out
 }
@@ -235,7 +405,9 @@ pub fn emphasis_glosses(text: &str, spans: &[Span]) -> Vec<(Span, String)> {
 
 /// An italic run that opens a bracket right after the italic run ending at `prev_end`.
 fn is_gloss(text: &str, prev_end: usize, span: Span) -> bool {
-    text.get(prev_end..span.start) == Some(" (")
+    text.get(prev_end..span.start)
+        .map(|between| between.trim_matches(['"', '“', '”']))
+        == Some(" (")
 }
 
 fn kind_of(word: &str) -> Option<EntityType> {
@@ -253,7 +425,61 @@ fn kind_of(word: &str) -> Option<EntityType> {
     }
 }
 
-fn emphasis_type(text: &str, sentence: Span, span: Span) -> EntityType {
+/// What a title with no kind word beside it names: a film, unless the article speaks of albums,
+/// songs, bands and exhibitions more than of films, directors and screenings (a music or art
+/// piece: "the set opened with *Zhel*" is a song).
+pub fn default_title_type(text: &str) -> EntityType {
+    const FILM: [&str; 12] = [
+        "film",
+        "films",
+        "director",
+        "directed",
+        "cinema",
+        "screened",
+        "screening",
+        "premiere",
+        "premiered",
+        "feature",
+        "documentary",
+        "actress",
+    ];
+    const OTHER: [&str; 18] = [
+        "album",
+        "albums",
+        "song",
+        "songs",
+        "band",
+        "concert",
+        "singer",
+        "track",
+        "tracks",
+        "record",
+        "records",
+        "exhibition",
+        "gallery",
+        "painting",
+        "paintings",
+        "artist",
+        "installation",
+        "biennale",
+    ];
+    let (mut film, mut other) = (0, 0);
+    for w in text.split(|c: char| !c.is_alphanumeric()) {
+        let w = w.to_lowercase();
+        if FILM.contains(&w.as_str()) {
+            film += 1;
+        } else if OTHER.contains(&w.as_str()) {
+            other += 1;
+        }
+    }
+    if other > film {
+        EntityType::CreativeWork
+    } else {
+        EntityType::Film
+    }
+}
+
+fn emphasis_type(text: &str, sentence: Span, span: Span) -> Option<EntityType> {
     let before = &text[sentence.start..span.start];
     // The kind word stands close, with no other name between: "Qodiriy's 1926 novel *X*".
     if let Some(t) = before
@@ -263,18 +489,18 @@ fn emphasis_type(text: &str, sentence: Span, span: Span) -> EntityType {
         .take_while(|w| !w.chars().next().is_some_and(char::is_uppercase))
         .find_map(kind_of)
     {
-        return t;
+        return Some(t);
     }
     let after = &text[span.end..sentence.end];
     if let Some(rest) = after.strip_prefix(", ") {
         if let Some(t) = rest.split_whitespace().take(5).find_map(kind_of) {
-            return t;
+            return Some(t);
         }
     }
     if before.trim_end().ends_with("writing in") || before.trim_end().ends_with("Writing in") {
-        return EntityType::Publication;
+        return Some(EntityType::Publication);
     }
-    EntityType::Film
+    None
 }
 
 /// Mentions of the article's own publication (its site line, "Oxus Film Quarterly") in the text:
@@ -686,6 +912,53 @@ mod tests {
                 ("Cultura Azi".to_string(), EntityType::Publication),
                 ("Black Wool".to_string(), EntityType::CreativeWork),
             ]
+        );
+    }
+
+    fn quoted(text: &str) -> Vec<&str> {
+        let sentences = crate::extract::text::sentences(text, false);
+        quoted_titles(text, &sentences, &crate::extract::text::quotations(text))
+            .iter()
+            .map(|s| &text[s.start..s.end])
+            .collect()
+    }
+
+    #[test]
+    fn double_quoted_titles_are_read_in_a_film_sentence() {
+        // A title, its original in brackets, a title with a trailing comma inside the quotes,
+        // a title after a possessive.
+        assert_eq!(
+            quoted(
+                "Her third feature, \"Winter Apiary\" (\"Zimowa pasieka\"), won. \
+                 Best director went to Mroczek for “Winter Tenants,” and Lis's \"Coal Dust Waltz\" lost."
+            ),
+            ["Winter Apiary", "Zimowa pasieka", "Winter Tenants", "Coal Dust Waltz"]
+        );
+        // Speech, a lower-case phrase, a slogan with no film in its sentence, an edition label,
+        // a translation in brackets after a name.
+        assert!(quoted("\"Tonight,\" she said, \"We Won.\" The \"new wave\" won.").is_empty());
+        assert!(quoted("The crowd chanted \"Free Kyrgyzstan\" all night.").is_empty());
+        assert!(quoted("It carried the \"Cannes 2020\" label to the festival.").is_empty());
+        assert!(
+            quoted("The band's record Kara-Sug (Кара-Суг, \"Black Water\") won a prize.")
+                .is_empty()
+        );
+        // The same words elsewhere in a film sentence make a title of a bare mention too.
+        assert_eq!(
+            quoted("\"Saturday People\" opens today. The jury loved \"Saturday People\"."),
+            ["Saturday People", "Saturday People"]
+        );
+    }
+
+    #[test]
+    fn a_title_with_no_kind_word_is_a_work_in_a_music_or_art_piece() {
+        assert_eq!(
+            default_title_type("The band's new album and its songs; the concert."),
+            EntityType::CreativeWork
+        );
+        assert_eq!(
+            default_title_type("The director's film premiered; the band played."),
+            EntityType::Film
         );
     }
 

@@ -119,6 +119,29 @@ fn is_abbreviation(before: &str) -> bool {
     single_initial || word.contains('.') || ABBREVIATIONS.contains(&word)
 }
 
+/// The double-quoted runs of a text: the byte ranges *inside* the quote marks. Curly quotes pair
+/// “ with ”; straight quotes pair in order. A run never crosses a paragraph (a line break): a
+/// quotation the press continues into the next paragraph, with no closing mark, gives nothing.
+pub fn quotations(text: &str) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut open: Option<(usize, char)> = None;
+    for (i, c) in text.char_indices() {
+        match (c, open) {
+            ('\n', _) => open = None,
+            ('“', _) => open = Some((i + c.len_utf8(), '”')),
+            ('"', None) => open = Some((i + 1, '"')),
+            (c, Some((start, close))) if c == close => {
+                if i > start {
+                    out.push(Span::new(start, i));
+                }
+                open = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Tokens of a span: words (letters and digits, with inner apostrophes and hyphens) and single
 /// punctuation marks.
 pub fn tokens(text: &str, span: Span) -> Vec<Token> {
@@ -209,6 +232,13 @@ mod tests {
                 "It was short."
             ]
         );
+    }
+
+    #[test]
+    fn quotations_pair_marks_within_a_paragraph() {
+        let t = "She called it “Winter Apiary” and \"Rój\" (\"The Swarm\").\n\n\"Open,\n\n“Closed” here";
+        let runs: Vec<&str> = quotations(t).iter().map(|s| &t[s.start..s.end]).collect();
+        assert_eq!(runs, ["Winter Apiary", "Rój", "The Swarm", "Closed"]);
     }
 
     #[test]

@@ -686,6 +686,36 @@ pub fn write_extraction(
                     writeln!(out, "{}", line.join("\t")).map_err(io_err)?;
                 }
             }
+            // One row per direct quotation: the speaker, `quote`, the words.
+            for q in x.quotes.iter().filter(|q| x.is_emitted(q.speaker)) {
+                let (start, end, sentence) = match q.evidence.sentence {
+                    Some(si) => {
+                        let sp = x.sentences[si].span;
+                        (
+                            char_offset(&x.text, sp.start).to_string(),
+                            char_offset(&x.text, sp.end).to_string(),
+                            x.sentence_text(si).to_string(),
+                        )
+                    }
+                    None => (String::new(), String::new(), String::new()),
+                };
+                let mut cols = vec![
+                    x.article.id.clone(),
+                    x.entities[q.speaker].label.clone(),
+                    "quote".to_string(),
+                    q.text.clone(),
+                    q.evidence.rule.clone(),
+                    format!("{:.2}", q.evidence.confidence),
+                    start,
+                    end,
+                ];
+                if explain {
+                    cols.push(x.text[q.evidence.span.start..q.evidence.span.end].to_string());
+                }
+                cols.push(sentence);
+                let line: Vec<String> = cols.iter().map(|c| tsv_clean(c)).collect();
+                writeln!(out, "{}", line.join("\t")).map_err(io_err)?;
+            }
             if explain {
                 for r in &x.rejected {
                     writeln!(out, "# rejected by the ontology: {r}").map_err(io_err)?;
@@ -719,6 +749,24 @@ pub fn write_extraction(
                     "property": f.property,
                     "object": x.value_label(&f.object),
                     "evidence": evidence,
+                });
+                writeln!(out, "{v}").map_err(io_err)?;
+            }
+            for q in x.quotes.iter().filter(|q| x.is_emitted(q.speaker)) {
+                let v = serde_json::json!({
+                    "article": x.article.id,
+                    "subject": x.entities[q.speaker].label,
+                    "subject_type": x.entities[q.speaker].ty.to_string(),
+                    "property": "quote",
+                    "object": q.text,
+                    "evidence": [{
+                        "rule": q.evidence.rule,
+                        "confidence": q.evidence.confidence,
+                        "sentence": q.evidence.sentence.map(|s| x.sentence_text(s)),
+                        "start": q.evidence.sentence.map(|s| char_offset(&x.text, x.sentences[s].span.start)),
+                        "end": q.evidence.sentence.map(|s| char_offset(&x.text, x.sentences[s].span.end)),
+                        "match": &x.text[q.evidence.span.start..q.evidence.span.end],
+                    }],
                 });
                 writeln!(out, "{v}").map_err(io_err)?;
             }

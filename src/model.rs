@@ -293,6 +293,21 @@ pub struct Extraction {
     pub facts: Vec<Fact>,
     /// Candidate facts the ontology check refused, with the reason (for `extract --explain`).
     pub rejected: Vec<String>,
+    /// Direct quotations with their speakers.
+    pub quotes: Vec<Quote>,
+}
+
+/// A direct quotation: its words as printed, who said them, and where.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quote {
+    /// The words between the quote marks.
+    pub text: String,
+    /// Where the words are (inside the marks).
+    pub span: Span,
+    /// The speaker: an index into [`Extraction::entities`].
+    pub speaker: usize,
+    /// The sentence naming the speaker, the quotation with its attribution, and the rule.
+    pub evidence: Evidence,
 }
 
 impl Extraction {

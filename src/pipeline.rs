@@ -5,7 +5,7 @@
 //!      ─► anaphora ─► pattern facts ─► inference ─► type/mention/metadata facts ─► RDF
 //! ```
 
-use crate::extract::{entity, mention, relation, text};
+use crate::extract::{entity, mention, quote, relation, text};
 use crate::model::{Article, Entity, EntityType, Evidence, Extraction, Span, Subject, Value};
 use crate::resources::rules::{Rule, RuleKind};
 use crate::resources::Resources;
@@ -176,7 +176,11 @@ pub fn extract(article: &Article, res: &Resources) -> Extraction {
         entities,
         facts: Vec::new(),
         rejected: Vec::new(),
+        quotes: Vec::new(),
     };
+    x.quotes = quote::quotes(&x.text, &x.sentences, &x.mentions, |e| {
+        quote::speaks(x.entities[e].ty)
+    });
 
     // Relations: patterns, then inference over what the patterns found.
     let mut facts = relation::Facts::default();

@@ -5,6 +5,7 @@ pub mod entity;
 pub mod event;
 pub mod html;
 pub mod mention;
+pub mod quote;
 pub mod rdf;
 pub mod read;
 pub mod relation;

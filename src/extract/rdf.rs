@@ -168,6 +168,33 @@ pub fn quads(x: &Extraction) -> Vec<Quad> {
         }
     }
 
+    // Quotes: the words, the speaker and the article; the speaker triple carries the provenance
+    // of the attribution.
+    for q in &x.quotes {
+        if !x.is_emitted(q.speaker) {
+            continue;
+        }
+        let node = nn(&format!(
+            "{}/quote/{}",
+            article.as_str(),
+            chars.at(q.span.start)
+        ));
+        add(
+            node.clone(),
+            &format!("{RDF}type"),
+            nn(&term("Quote")).into(),
+        );
+        add(
+            node.clone(),
+            &term("quotedText"),
+            Literal::new_simple_literal(&q.text).into(),
+        );
+        add(node.clone(), &term("quotedIn"), article.clone().into());
+        let speaker: Term = entity_node(q.speaker).into();
+        add(node.clone(), &term("speaker"), speaker.clone());
+        statements.push((node, term("speaker"), speaker, q.evidence.clone()));
+    }
+
     // Provenance: one rdf:Statement per (triple, evidence).
     for (s, p, o, ev) in &statements {
         let key = format!(

@@ -1,6 +1,7 @@
 //! `kgx lookup NAME`: find an entity by a tolerant match on its label and aliases (case,
 //! diacritics, Cyrillic transliteration, surname only, small typos) and show its card: types,
-//! aliases, Wikidata link, relations out and in with their supporting sentences and articles.
+//! aliases, Wikidata link, relations out and in with their supporting sentences and articles, and
+//! the person's direct quotations.
 
 use crate::error::Result;
 use crate::kb::store::Kb;
@@ -47,6 +48,17 @@ pub struct Card {
     pub outgoing: Vec<Link>,
     pub incoming: Vec<Link>,
     pub articles: Vec<String>,
+    /// What the entity said (its direct quotations), oldest article first.
+    pub quotes: Vec<QuoteLine>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct QuoteLine {
+    pub text: String,
+    pub article: String,
+    pub title: Option<String>,
+    pub date: Option<String>,
+    pub rule: String,
 }
 
 /// Levenshtein distance, for typo tolerance.
@@ -158,7 +170,7 @@ fn links(kb: &Kb, iri: &str, outgoing: bool) -> Result<Vec<Link>> {
         "{PREFIXES}SELECT ?p ?o ?olabel ?sentence ?g ?title ?date ?rule WHERE {{
            ?st {me} <{iri}> ; rdf:predicate ?p ; {other} ?o ; kgx:rule ?rule ; kgx:article ?g .
            OPTIONAL {{ ?st kgx:sentence ?sentence }}
-           FILTER(?p != rdf:type && ?p != kgx:mentions)
+           FILTER(?p != rdf:type && ?p != kgx:mentions && ?p != kgx:speaker)
            OPTIONAL {{ ?o rdfs:label|kgx:title ?olabel }}
            OPTIONAL {{ ?g kgx:title ?title }}
            OPTIONAL {{ ?g kgx:datePublished ?date }}
@@ -230,7 +242,34 @@ pub fn card(kb: &Kb, iri: &str) -> Result<Card> {
         .iter()
         .map(|g| local(g))
         .collect(),
+        quotes: quotes(kb, iri)?,
     })
+}
+
+fn quotes(kb: &Kb, iri: &str) -> Result<Vec<QuoteLine>> {
+    let rows = kb.select(&format!(
+        "{PREFIXES}SELECT ?q ?text ?g ?title ?date ?rule WHERE {{
+           ?q kgx:speaker <{iri}> ; kgx:quotedText ?text ; kgx:quotedIn ?g .
+           OPTIONAL {{ ?st rdf:subject ?q ; rdf:predicate kgx:speaker ; kgx:rule ?rule }}
+           OPTIONAL {{ ?g kgx:title ?title }}
+           OPTIONAL {{ ?g kgx:datePublished ?date }}
+         }} ORDER BY ?date ?g ?q"
+    ))?;
+    let mut out: Vec<QuoteLine> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for r in rows {
+        if !seen.insert(r[0].clone()) {
+            continue;
+        }
+        out.push(QuoteLine {
+            text: r[1].clone(),
+            article: local(&r[2]),
+            title: Some(r[3].clone()).filter(|s| !s.is_empty()),
+            date: Some(r[4].clone()).filter(|s| !s.is_empty()),
+            rule: r[5].clone(),
+        });
+    }
+    Ok(out)
 }
 
 /// The card as text for the terminal.
@@ -281,6 +320,21 @@ pub fn render(card: &Card, inverse_label: &dyn Fn(&str) -> Option<String>) -> St
     };
     section("Relations", &card.outgoing, false);
     section("Referenced by", &card.incoming, true);
+    if !card.quotes.is_empty() {
+        s.push_str("\nQuotes\n");
+        for q in &card.quotes {
+            let when = q
+                .date
+                .as_deref()
+                .map(|d| format!(", {d}"))
+                .unwrap_or_default();
+            let title = q.title.as_deref().unwrap_or(&q.article);
+            s.push_str(&format!(
+                "  “{}”\n    — {title}{when} [{}]\n",
+                q.text, q.rule
+            ));
+        }
+    }
     s
 }
 

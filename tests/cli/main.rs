@@ -343,6 +343,20 @@ fn every_bundled_query_runs_and_answers() {
         ),
         "{spoke:?}"
     );
+    // Direct quotations: each with its words, its speaker and its article.
+    let quotes = query_json(d.path(), "quotes", &["person=Assel Aushakimova"]);
+    assert!(quotes.len() >= 6, "{quotes:?}");
+    assert!(quotes.iter().all(|r| r["person"] == "Assel Aushakimova"));
+    assert!(
+        quotes.iter().any(|r| r["quote"]
+            .as_str()
+            .is_some_and(|q| q.starts_with("Gathering a crew was a challenge."))
+            && r["article"]
+                .as_str()
+                .is_some_and(|a| a.contains("Welcome to the USA"))
+            && r["rule"] == "quote.speaker-after"),
+        "{quotes:?}"
+    );
     let films = query_json(d.path(), "films-by-country", &["country=Kazakhstan"]);
     assert!(
         films.iter().any(|r| r["film"] == "Welcome to the USA"),

@@ -42,6 +42,34 @@ fn fold_char(c: char) -> char {
     }
 }
 
+fn is_double_quote(c: char) -> bool {
+    matches!(c, '"' | '“' | '”' | '„' | '«' | '»')
+}
+
+/// The double quote marks around `span` in `text`, if both are there: (the opening mark's byte
+/// length, (bytes of `,`/`.` before the closing mark, the closing mark's byte length)). The
+/// opening mark must lie at or after `from`, the closing one before `to`.
+fn enclosing_quotes(
+    text: &str,
+    span: Span,
+    from: usize,
+    to: usize,
+) -> (usize, Option<(usize, usize)>) {
+    let Some(open) = text[from..span.start]
+        .chars()
+        .next_back()
+        .filter(|&c| is_double_quote(c))
+    else {
+        return (0, None);
+    };
+    let rest = &text[span.end..to];
+    let punct = usize::from(rest.starts_with([',', '.']));
+    match rest[punct..].chars().next() {
+        Some(c) if is_double_quote(c) => (open.len_utf8(), Some((punct, c.len_utf8()))),
+        _ => (0, None),
+    }
+}
+
 /// The type name written in a mention's marker.
 pub fn marker_type(m: &Mention) -> &'static str {
     if m.demonym {
@@ -65,10 +93,18 @@ impl View {
             if m.span.start < pos || m.span.end > span.end {
                 continue;
             }
-            v.copy(text, pos, m.span.start);
+            // A name in double quotes ("Lis's "Coal Dust Waltz", set in …") reads as a bare
+            // name: the marks go, so that a rule written for `{Person}'s {Film}` finds it. A
+            // comma or full stop the press sets inside the closing mark stays.
+            let (open, close) = enclosing_quotes(text, m.span, pos, span.end);
+            v.copy(text, pos, m.span.start - open);
             let marker = format!("{MARK_OPEN}{}#{idx}{MARK_CLOSE}", marker_type(m));
             v.push(&marker, m.span.start, m.span.end);
             pos = m.span.end;
+            if let Some((punct, mark)) = close {
+                v.copy(text, pos, pos + punct);
+                pos += punct + mark;
+            }
         }
         v.copy(text, pos, span.end);
         v
@@ -185,6 +221,31 @@ mod tests {
         assert_eq!(v.orig(at, end), m.span);
         assert_eq!(v.orig(0, 13), Span::new(0, 15)); // "Aushakimova's" ↔ "Aushakimova’s"
         assert_eq!(View::only_marker(&v.text[at..end]), Some(7));
+    }
+
+    #[test]
+    fn quote_marks_around_a_name_leave_the_view() {
+        let text = "Lis's “Coal Dust Waltz,” set in Katowice, and \"Rój\". A \"half quote.";
+        let v = view_of(
+            text,
+            &[
+                ("Lis", EntityType::Person),
+                ("Coal Dust Waltz", EntityType::Film),
+                ("Katowice", EntityType::City),
+                ("Rój", EntityType::CreativeWork),
+            ],
+        );
+        assert_eq!(
+            v.text,
+            "\u{E000}Person#0\u{E001}'s \u{E000}Film#1\u{E001}, set in \u{E000}City#2\u{E001}, \
+             and \u{E000}CreativeWork#3\u{E001}. A \"half quote."
+        );
+        let at = v.text.find("\u{E000}Film").unwrap();
+        let end = at + v.text[at..].find('\u{E001}').unwrap() + 3;
+        assert_eq!(
+            &text[v.orig(at, end).start..v.orig(at, end).end],
+            "Coal Dust Waltz"
+        );
     }
 
     fn mention(text: &str, name: &str, ty: EntityType) -> Mention {

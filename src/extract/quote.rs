@@ -40,11 +40,23 @@ fn after_re() -> &'static regex::Regex {
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     RE.get_or_init(|| {
         // What may stand between the speaker's mention and the verb: an apposition or a
-        // relative clause in commas ("the director, who grew up in Khujand, says").
+        // relative clause in commas ("the director, who grew up in Khujand, says"), the body the
+        // speaker speaks for ("Ilze Dārziņa of the National Film Centre told"), or the comma
+        // that closes an apposition before the name ("the festival director, Michał Borowiec,
+        // told").
         regex::Regex::new(&format!(
-            r"^(?:,[^,.!?\x22“”]{{1,90}},)?\s+(?:also |then |later |once |simply )?(?:{SPEECH})\b"
+            r"^(?:,[^,.!?\x22“”]{{1,90}},| of (?:the )?\p{{Lu}}[^,.!?\x22“”]{{1,60}}?|,)?\s+(?:also |then |later |once |simply )?(?:{SPEECH})\b"
         ))
         .expect("valid speech pattern")
+    })
+}
+
+/// A role set before the speaker's name: "the festival director, ", "its founder, ".
+fn role_re() -> &'static regex::Regex {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        regex::Regex::new(r"^(?:the|a|an|its|her|his|their) [^,.!?\x22“”]{1,50}, $")
+            .expect("valid role pattern")
     })
 }
 
@@ -89,18 +101,20 @@ pub fn quotes(
     for line in text.split('\n') {
         let span = Span::new(line_start, line_start + line.len());
         line_start = span.end + 1;
-        let Some((m, speaker)) = mentions
+        let named = mentions
             .iter()
             .filter(|m| m.span.start == span.start)
-            .find_map(|m| Some((m, speaker_at(m)?)))
+            .find_map(|m| Some((m.span, speaker_at(m)?)));
+        let Some((m, speaker)) =
+            named.or_else(|| initials_label(text, span, mentions, &speaker_at))
         else {
             continue;
         };
-        let rest = &text[m.span.end..span.end];
+        let rest = &text[m.end..span.end];
         let Some(answer) = rest.strip_prefix(": ") else {
             continue;
         };
-        let label = Span::new(span.start, m.span.end + 1);
+        let label = Span::new(span.start, m.end + 1);
         let quoted = answer.starts_with(['"', '“']);
         if quoted {
             answers.push((span, speaker, label));
@@ -116,7 +130,7 @@ pub fn quotes(
             span: Span::new(span.end - answer.len(), span.end),
             speaker,
             evidence: Evidence {
-                sentence: crate::extract::mention::sentence_of(sentences, m.span),
+                sentence: crate::extract::mention::sentence_of(sentences, m),
                 span,
                 rule: LABEL_RULE.to_string(),
                 confidence: 0.85,
@@ -183,6 +197,16 @@ pub fn quotes(
                 }
             })
             .map(|m| (m, AFTER_RULE, Span::new(open, m.span.end)))
+            // "…," the festival director, Michał Borowiec, told …
+            .or_else(|| {
+                mentions
+                    .iter()
+                    .filter(|m| m.span.start > at && m.span.start <= at + 60)
+                    .filter(|m| m.span.end <= line_end && speaker_at(m).is_some())
+                    .filter(|m| role_re().is_match(&text[at..m.span.start]))
+                    .find(|m| after_re().is_match(&text[m.span.end..line_end]))
+                    .map(|m| (m, AFTER_RULE, Span::new(open, m.span.end)))
+            })
             // "…," said Rahimova
             .or_else(|| {
                 mentions
@@ -253,6 +277,40 @@ pub fn quotes(
     }
     out.sort_by_key(|q| q.span.start);
     out
+}
+
+/// A Q&A label in initials ("JN: …") at the start of `line`: the person of the article whose
+/// full name has those initials (Jemal Nurmuradova), when exactly one has. Returns the label's
+/// range and the person.
+fn initials_label(
+    text: &str,
+    line: Span,
+    mentions: &[Mention],
+    speaker_at: &impl Fn(&Mention) -> Option<usize>,
+) -> Option<(Span, usize)> {
+    let l = &text[line.start..line.end];
+    let label = l.split(": ").next().filter(|w| l.len() > w.len())?;
+    let letters: String = label.chars().filter(|c| *c != '.').collect();
+    if !(2..=3).contains(&letters.chars().count()) || !letters.chars().all(char::is_uppercase) {
+        return None;
+    }
+    let mut people: Vec<usize> = mentions
+        .iter()
+        .filter_map(|m| {
+            let e = speaker_at(m)?;
+            let initials: String = m
+                .text
+                .split([' ', '-'])
+                .filter_map(|w| w.chars().next())
+                .collect();
+            (initials == letters).then_some(e)
+        })
+        .collect();
+    people.dedup();
+    match people[..] {
+        [e] => Some((Span::new(line.start, line.start + label.len()), e)),
+        _ => None,
+    }
 }
 
 /// Is `ty` a type a speaker may have?
@@ -388,6 +446,33 @@ mod tests {
                     "The bell rings early".to_string(),
                     3,
                     AFTER_RULE.to_string()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn roles_bodies_and_initials_lead_to_the_speaker() {
+        let t = "“We grew,” the festival director, Michał Borowiec, told us. \
+                 \"We are small,\" Ilze Dārziņa of the National Film Centre told the paper.\n\n\
+                 JN: Every knot is a decision.";
+        let m = [
+            mention(t, "Michał Borowiec", 0, 4, false),
+            mention(t, "Ilze Dārziņa", 0, 5, false),
+            Mention {
+                text: "Jemal Nurmuradova".into(),
+                ..mention(t, "National Film Centre", 0, 6, false)
+            },
+        ];
+        assert_eq!(
+            said(t, &m),
+            vec![
+                ("We grew".to_string(), 4, AFTER_RULE.to_string()),
+                ("We are small".to_string(), 5, AFTER_RULE.to_string()),
+                (
+                    "Every knot is a decision.".to_string(),
+                    6,
+                    LABEL_RULE.to_string()
                 ),
             ]
         );

@@ -243,20 +243,23 @@ fn eval_f1(dir: &std::path::Path) -> (f64, f64, String) {
     (ent.f1, rel.f1, summary)
 }
 
-/// Quality floors on the tuning splits (dev, val): a rule or engine change that costs more than a
-/// point or two of F1 fails here before anyone reads the README's figures. The held-out splits
-/// (test, val2) are never scored by the tests.
+/// Quality floors on the tuning splits (dev, val, val2, val3): a rule or engine change that costs
+/// more than a point or two of F1 fails here before anyone reads the README's figures. The
+/// held-out splits (test, val4) are never scored by the tests.
 #[test]
 fn eval_on_the_tuning_corpus_holds_its_floor() {
     let corpus = root().join("tests/corpus");
-    // Floors a little under the end of session 7 (dev 0.967 / 0.849, val 0.979 / 0.833, val2
-    // 0.981 / 0.875): a change that loses what the rules and the engine found fails here.
+    // Floors a little under the middle of session 8 (dev 0.971 / 0.859, val 0.981 / 0.841, val2
+    // 0.981 / 0.889, val3 0.970 / 0.849): a change that loses what the rules and the engine
+    // found fails here.
     let (ent, rel, s) = eval_f1(&corpus.join("dev"));
-    assert!(ent >= 0.95 && rel >= 0.82, "dev: {s}");
+    assert!(ent >= 0.95 && rel >= 0.83, "dev: {s}");
     let (ent, rel, s) = eval_f1(&corpus.join("val"));
-    assert!(ent >= 0.96 && rel >= 0.80, "val: {s}");
+    assert!(ent >= 0.96 && rel >= 0.81, "val: {s}");
     let (ent, rel, s) = eval_f1(&corpus.join("val2"));
-    assert!(ent >= 0.96 && rel >= 0.84, "val2: {s}");
+    assert!(ent >= 0.96 && rel >= 0.86, "val2: {s}");
+    let (ent, rel, s) = eval_f1(&corpus.join("val3"));
+    assert!(ent >= 0.95 && rel >= 0.82, "val3: {s}");
 }
 
 #[test]

@@ -621,6 +621,59 @@ fn tsv_clean(s: &str) -> String {
     s.replace(['\t', '\n', '\r'], " ")
 }
 
+/// One TSV row of `extract`: article, subject, property, object, rule, confidence, the sentence's
+/// character offsets, (with `explain`) the matched text, and the sentence.
+fn tsv_row(
+    out: &mut dyn Write,
+    x: &Extraction,
+    [subject, property, object]: [&str; 3],
+    ev: &crate::model::Evidence,
+    explain: bool,
+) -> Result<()> {
+    let (start, end, sentence) = match ev.sentence {
+        Some(si) => {
+            let sp = x.sentences[si].span;
+            (
+                char_offset(&x.text, sp.start).to_string(),
+                char_offset(&x.text, sp.end).to_string(),
+                x.sentence_text(si),
+            )
+        }
+        None => (String::new(), String::new(), ""),
+    };
+    let confidence = format!("{:.2}", ev.confidence);
+    let mut cols = [
+        x.article.id.as_str(),
+        subject,
+        property,
+        object,
+        ev.rule.as_str(),
+        confidence.as_str(),
+        start.as_str(),
+        end.as_str(),
+    ]
+    .into_iter()
+    .map(tsv_clean)
+    .collect::<Vec<_>>();
+    if explain {
+        cols.push(tsv_clean(&x.text[ev.span.start..ev.span.end]));
+    }
+    cols.push(tsv_clean(sentence));
+    writeln!(out, "{}", cols.join("\t")).map_err(io_err)
+}
+
+/// One piece of evidence as `extract --format jsonl` writes it.
+fn evidence_json(x: &Extraction, ev: &crate::model::Evidence) -> serde_json::Value {
+    serde_json::json!({
+        "rule": ev.rule,
+        "confidence": ev.confidence,
+        "sentence": ev.sentence.map(|s| x.sentence_text(s)),
+        "start": ev.sentence.map(|s| char_offset(&x.text, x.sentences[s].span.start)),
+        "end": ev.sentence.map(|s| char_offset(&x.text, x.sentences[s].span.end)),
+        "match": &x.text[ev.span.start..ev.span.end],
+    })
+}
+
 /// Writes one article's extraction in the chosen format.
 pub fn write_extraction(
     out: &mut dyn Write,
@@ -656,65 +709,15 @@ pub fn write_extraction(
                 } else {
                     &f.evidence[..1]
                 };
+                let (subject, object) = (x.subject_label(f.subject), x.value_label(&f.object));
                 for ev in evs {
-                    let (start, end, sentence) = match ev.sentence {
-                        Some(si) => {
-                            let sp = x.sentences[si].span;
-                            (
-                                char_offset(&x.text, sp.start).to_string(),
-                                char_offset(&x.text, sp.end).to_string(),
-                                x.sentence_text(si).to_string(),
-                            )
-                        }
-                        None => (String::new(), String::new(), String::new()),
-                    };
-                    let mut cols = vec![
-                        x.article.id.clone(),
-                        x.subject_label(f.subject),
-                        f.property.clone(),
-                        x.value_label(&f.object),
-                        ev.rule.clone(),
-                        format!("{:.2}", ev.confidence),
-                        start,
-                        end,
-                    ];
-                    if explain {
-                        cols.push(x.text[ev.span.start..ev.span.end].to_string());
-                    }
-                    cols.push(sentence);
-                    let line: Vec<String> = cols.iter().map(|c| tsv_clean(c)).collect();
-                    writeln!(out, "{}", line.join("\t")).map_err(io_err)?;
+                    tsv_row(out, x, [&subject, &f.property, &object], ev, explain)?;
                 }
             }
             // One row per direct quotation: the speaker, `quote`, the words.
             for q in x.quotes.iter().filter(|q| x.is_emitted(q.speaker)) {
-                let (start, end, sentence) = match q.evidence.sentence {
-                    Some(si) => {
-                        let sp = x.sentences[si].span;
-                        (
-                            char_offset(&x.text, sp.start).to_string(),
-                            char_offset(&x.text, sp.end).to_string(),
-                            x.sentence_text(si).to_string(),
-                        )
-                    }
-                    None => (String::new(), String::new(), String::new()),
-                };
-                let mut cols = vec![
-                    x.article.id.clone(),
-                    x.entities[q.speaker].label.clone(),
-                    "quote".to_string(),
-                    q.text.clone(),
-                    q.evidence.rule.clone(),
-                    format!("{:.2}", q.evidence.confidence),
-                    start,
-                    end,
-                ];
-                if explain {
-                    cols.push(x.text[q.evidence.span.start..q.evidence.span.end].to_string());
-                }
-                cols.push(sentence);
-                let line: Vec<String> = cols.iter().map(|c| tsv_clean(c)).collect();
-                writeln!(out, "{}", line.join("\t")).map_err(io_err)?;
+                let speaker = &x.entities[q.speaker].label;
+                tsv_row(out, x, [speaker, "quote", &q.text], &q.evidence, explain)?;
             }
             if explain {
                 for r in &x.rejected {
@@ -724,20 +727,6 @@ pub fn write_extraction(
         }
         ExtractFormat::Jsonl => {
             for f in x.facts.iter().filter(|f| f.property != "mentions") {
-                let evidence: Vec<serde_json::Value> = f
-                    .evidence
-                    .iter()
-                    .map(|ev| {
-                        serde_json::json!({
-                            "rule": ev.rule,
-                            "confidence": ev.confidence,
-                            "sentence": ev.sentence.map(|s| x.sentence_text(s)),
-                            "start": ev.sentence.map(|s| char_offset(&x.text, x.sentences[s].span.start)),
-                            "end": ev.sentence.map(|s| char_offset(&x.text, x.sentences[s].span.end)),
-                            "match": &x.text[ev.span.start..ev.span.end],
-                        })
-                    })
-                    .collect();
                 let subject_type = match f.subject {
                     Subject::Article => "Article".to_string(),
                     Subject::Entity(e) => x.entities[e].ty.to_string(),
@@ -748,7 +737,7 @@ pub fn write_extraction(
                     "subject_type": subject_type,
                     "property": f.property,
                     "object": x.value_label(&f.object),
-                    "evidence": evidence,
+                    "evidence": f.evidence.iter().map(|ev| evidence_json(x, ev)).collect::<Vec<_>>(),
                 });
                 writeln!(out, "{v}").map_err(io_err)?;
             }
@@ -759,14 +748,7 @@ pub fn write_extraction(
                     "subject_type": x.entities[q.speaker].ty.to_string(),
                     "property": "quote",
                     "object": q.text,
-                    "evidence": [{
-                        "rule": q.evidence.rule,
-                        "confidence": q.evidence.confidence,
-                        "sentence": q.evidence.sentence.map(|s| x.sentence_text(s)),
-                        "start": q.evidence.sentence.map(|s| char_offset(&x.text, x.sentences[s].span.start)),
-                        "end": q.evidence.sentence.map(|s| char_offset(&x.text, x.sentences[s].span.end)),
-                        "match": &x.text[q.evidence.span.start..q.evidence.span.end],
-                    }],
+                    "evidence": [evidence_json(x, &q.evidence)],
                 });
                 writeln!(out, "{v}").map_err(io_err)?;
             }

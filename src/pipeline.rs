@@ -1,8 +1,9 @@
 //! Article → extraction → quads: the one path through the stages.
 //!
 //! ```text
-//! text ─► sentences ─► gazetteer + entity-pattern mentions ─► entities ─► repeated names
-//!      ─► anaphora ─► pattern facts ─► inference ─► type/mention/metadata facts ─► RDF
+//! text ─► sentences ─► gazetteer + entity-pattern + italic/quoted-title mentions ─► entities
+//!      ─► repeated names ─► anaphora ─► quotes ─► pattern facts ─► inference
+//!      ─► type/mention/metadata facts ─► RDF
 //! ```
 
 use crate::extract::{entity, mention, quote, relation, text};

@@ -280,9 +280,10 @@ const TITLE_MINOR: [&str; 27] = [
 fn followed_by_speech(after: &str) -> bool {
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     RE.get_or_init(|| {
-        regex::Regex::new(
-            r"^[,.!?]?\s*(?:(?:he|she|they|we|I|it|\p{Lu}[\p{L}'’-]+(?:\s\p{Lu}[\p{L}'’-]+){0,3}),?\s+)?(?:said|says|told|tells|adds|added|asks|asked|recalls|recalled|explains|explained|jokes|joked|notes|noted|laughs|laughed|admits|admitted|insists|insisted|continues|continued|argues|argued|remembers|remembered|declared|announced|quipped|observes|observed|reflects|reflected|concedes|conceded|sighs|sighed|confesses|confessed|stresses|stressed|agrees|agreed|replies|replied|smiles|smiled|shrugs|shrugged)\b",
-        )
+        regex::Regex::new(&format!(
+            r"^[,.!?]?\s*(?:(?:he|she|they|we|I|it|\p{{Lu}}[\p{{L}}'’-]+(?:\s\p{{Lu}}[\p{{L}}'’-]+){{0,3}}),?\s+)?(?:{})\b",
+            crate::extract::quote::SPEECH
+        ))
         .expect("valid speech pattern")
     })
     .is_match(after)
@@ -292,9 +293,10 @@ fn followed_by_speech(after: &str) -> bool {
 fn preceded_by_speech(before: &str) -> bool {
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     RE.get_or_init(|| {
-        regex::Regex::new(
-            r"\b(?:said|says|told(?: \p{L}+){0,3}|tells(?: \p{L}+){0,3}|adds|added|asks|asked|recalls|recalled|explains|explained|jokes|joked|laughs|laughed|admits|admitted|insists|insisted|continues|continued|replies|replied|declared|announced|wrote|writes)[,:]\s*$",
-        )
+        regex::Regex::new(&format!(
+            r"\b(?:{})(?: \p{{L}}+){{0,3}}[,:]\s*$",
+            crate::extract::quote::SPEECH
+        ))
         .expect("valid speech pattern")
     })
     .is_match(before)
@@ -352,10 +354,7 @@ pub fn quoted_titles(text: &str, sentences: &[Sentence], quotes: &[Span]) -> Vec
         if !title_cased(words) || followed_by_speech(after) || preceded_by_speech(before) {
             continue;
         }
-        let so_called = text[..q.start]
-            .trim_end_matches(['"', '“'])
-            .trim_end()
-            .ends_with("so-called");
+        let so_called = before.trim_end().ends_with("so-called");
         // "Cannes 2020": an edition's label, no title.
         let edition = words
             .rsplit(' ')

@@ -28,13 +28,14 @@ pub const CONTINUED_RULE: &str = "quote.continued";
 /// Rule id recorded for an answer after a speaker label ("Abdyrakhmanova: On purpose. …").
 pub const LABEL_RULE: &str = "quote.speaker-label";
 
-/// The verbs that attribute a quotation.
-const SPEECH: &str = "said|says|told|tells|adds|added|asks|asked|recalls|recalled|explains|\
-    explained|jokes|joked|notes|noted|laughs|laughed|admits|admitted|insists|insisted|continues|\
-    continued|argues|argued|remembers|remembered|declared|declares|announced|announces|quipped|\
-    observes|observed|reflects|reflected|concedes|conceded|sighs|sighed|confesses|confessed|\
-    stresses|stressed|agrees|agreed|replies|replied|wrote|writes|warns|warned|admits|says simply|\
-    said simply|puts it|put it";
+/// The verbs that attribute a quotation (also what tells a quoted title from speech in
+/// `mention::quoted_titles`).
+pub(crate) const SPEECH: &str = "said|says|told|tells|adds|added|asks|asked|recalls|recalled|\
+    explains|explained|jokes|joked|notes|noted|laughs|laughed|admits|admitted|insists|insisted|\
+    continues|continued|argues|argued|remembers|remembered|declared|declares|announced|announces|\
+    quipped|observes|observed|reflects|reflected|concedes|conceded|sighs|sighed|confesses|\
+    confessed|stresses|stressed|agrees|agreed|replies|replied|smiles|smiled|shrugs|shrugged|wrote|\
+    writes|warns|warned|says simply|said simply|puts it|put it";
 
 fn after_re() -> &'static regex::Regex {
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();

@@ -609,6 +609,10 @@ pub fn rule_mentions_cached(
                 continue;
             };
             for caps in regex.captures_iter(&view.text) {
+                let m0 = caps.get(0).expect("group 0");
+                if rule.guard.rejects(&view.text, m0.start(), m0.end()) {
+                    continue;
+                }
                 for spec in mentions.iter().filter(|m| m.refers.is_some() == anaphora) {
                     let Some(g) = caps.name(&spec.slot) else {
                         continue;

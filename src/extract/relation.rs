@@ -8,7 +8,7 @@ use crate::extract::view::View;
 use crate::model::{Entity, EntityType, Evidence, Extraction, Fact, Mention, Span, Subject, Value};
 use crate::resources::gazetteer::fold;
 use crate::resources::ontology::PropertyKind;
-use crate::resources::rules::{Atom, FactSpec, Ref, Rule, RuleKind};
+use crate::resources::rules::{list_members, Atom, FactSpec, Ref, Rule, RuleKind};
 use crate::resources::Resources;
 use std::collections::HashMap;
 
@@ -177,12 +177,17 @@ fn sentence_facts(
             regex,
             facts: specs,
             literal_slots,
+            list_slots,
             ..
         } = &rule.kind
         else {
             continue;
         };
         for caps in regex.captures_iter(&view.text) {
+            let m0 = caps.get(0).expect("group 0");
+            if rule.guard.rejects(&view.text, m0.start(), m0.end()) {
+                continue;
+            }
             let whole = caps
                 .get(0)
                 .map_or(Span::default(), |m| view.orig(m.start(), m.end()));
@@ -193,16 +198,28 @@ fn sentence_facts(
                 confidence: rule.confidence,
             };
             for spec in specs {
-                let resolve = |r: &Ref, x: &mut Extraction| -> Option<Node> {
+                let resolve = |r: &Ref, x: &mut Extraction| -> Vec<Node> {
+                    if let Ref::Slot(name) = r {
+                        if let (Some(types), Some(g)) = (list_slots.get(name), caps.name(name)) {
+                            return list_members(g.as_str(), types)
+                                .filter_map(|m| x.mentions.get(m)?.entity)
+                                .map(Node::Entity)
+                                .collect();
+                        }
+                    }
                     let at = (si, whole.start);
                     resolve_ref(r, &caps, view, literal_slots, x, facts, at)
+                        .into_iter()
+                        .collect()
                 };
-                let (Some(s), Some(o)) = (resolve(&spec.s, x), resolve(&spec.o, x)) else {
-                    continue;
-                };
-                let o = festival_for_city(x, res, &spec.p, o);
-                let o = relative_year(x, &spec.p, o);
-                emit(x, res, facts, spec, &s, &o, ev.clone());
+                let subjects = resolve(&spec.s, x);
+                for o in resolve(&spec.o, x) {
+                    let o = festival_for_city(x, res, &spec.p, o);
+                    let o = relative_year(x, &spec.p, o);
+                    for s in &subjects {
+                        emit(x, res, facts, spec, s, &o, ev.clone());
+                    }
+                }
             }
         }
     }

@@ -6,6 +6,7 @@
 //! | slot | matches |
 //! |---|---|
 //! | `{Person:dir}` `{Film\|Work:f}` | a mention of that type (`Place` takes Country/City/Region, `Work` takes Film, `Country` takes demonyms too) |
+//! | `{Film+:fs}` | a list of such mentions: "A, B and C", "A (2019); B, by X; and C" — a fact on the slot holds for each member of the list's type |
 //! | `{Demonym:c}` | an adjective or demonym of a country ("Kazakh") |
 //! | `{NAME:x}` | a capitalised name of one to four words (or one existing mention) |
 //! | `{PNAME:x}` | a person: a Person mention, or one to four capitalised words that are no mention |
@@ -18,6 +19,11 @@
 //! "the film") and/or **facts** (`{ s, p, o }` where s and o are slots, `@salient.Type`,
 //! `@focus.Type`, `@last.property` (the object of the latest fact with that property stated
 //! before the match) or `@article`; or `o_type` + `o_label` to make a new entity from a template).
+//!
+//! A pattern rule may carry guards, in the same language: `not_followed_by` vetoes a match that
+//! this pattern continues right after its end ("the documentary" is no film before "category"),
+//! `not_preceded_by` one that it ends right before its start. A vetoed match is dropped whole (the
+//! search goes on after it, as after any match).
 //!
 //! An **inference rule** (`when` / `then`) derives facts from facts already extracted in the same
 //! article: `when = ["?p directed ?f", "?f countryOfOrigin ?c"]`, `then = ["?p nationality ?c"]`.
@@ -38,7 +44,7 @@ use crate::resources::ontology::{Ontology, PropertyKind};
 use crate::resources::prefilter::{self, Need, Prefilter};
 use regex::Regex;
 use serde::Deserialize;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// Start and end of a mention marker in the typed view.
@@ -72,6 +78,10 @@ struct RawRule {
     description: Option<String>,
     #[serde(default)]
     pattern: Option<String>,
+    #[serde(default)]
+    not_followed_by: Option<String>,
+    #[serde(default)]
+    not_preceded_by: Option<String>,
     #[serde(default)]
     when: Vec<String>,
     #[serde(default)]
@@ -175,6 +185,8 @@ pub enum RuleKind {
         facts: Vec<FactSpec>,
         /// Slots that capture literal text (plain named groups and `{YEAR}`).
         literal_slots: HashSet<String>,
+        /// List slots (`{Film+:fs}`) with the marker types their members may have.
+        list_slots: HashMap<String, Vec<String>>,
         /// The pattern needs the typed view: a `{PNAME}` slot ("no known mention") or a `{TITLE}` slot
         /// (over plain text a title would swallow a known name: "Farrukh Nazarov’s Pamir Lullaby").
         typed_only: bool,
@@ -196,6 +208,31 @@ pub struct Rule {
     pub line: usize,
     /// The literals any match needs (see `prefilter`); `Anything` for inference rules.
     pub need: Need,
+    /// Context that vetoes a match (`not_followed_by`, `not_preceded_by`).
+    pub guard: Guard,
+}
+
+/// What must not stand right after or right before a pattern's match, in the same view: the
+/// look-around the regex engine lacks ("the documentary" is a film unless "category" follows).
+#[derive(Debug, Clone, Default)]
+pub struct Guard {
+    /// Anchored at the end of the match (`^(?:…)`).
+    pub after: Option<Regex>,
+    /// Anchored at the start of the match (`(?:…)$`).
+    pub before: Option<Regex>,
+}
+
+impl Guard {
+    /// Whether the context of the match `[start, end)` of `text` vetoes it.
+    pub fn rejects(&self, text: &str, start: usize, end: usize) -> bool {
+        self.after
+            .as_ref()
+            .is_some_and(|r| r.is_match(&text[end..]))
+            || self
+                .before
+                .as_ref()
+                .is_some_and(|r| r.is_match(&text[..start]))
+    }
 }
 
 impl Rule {
@@ -312,6 +349,15 @@ pub fn parse_file(path: &Path, text: &str, ontology: &Ontology) -> Result<Vec<Ru
             }
             (None, true) => return Err(err("a rule needs a `pattern` or a `when`".into())),
         };
+        let guard = Guard {
+            after: compile_guard(r.not_followed_by.as_deref(), true, ontology).map_err(err)?,
+            before: compile_guard(r.not_preceded_by.as_deref(), false, ontology).map_err(err)?,
+        };
+        if (guard.after.is_some() || guard.before.is_some()) && r.pattern.is_none() {
+            return Err(err(
+                "`not_followed_by` / `not_preceded_by` guard a pattern rule".into(),
+            ));
+        }
         if r.example.is_empty() {
             return Err(err("a rule needs at least one [[rule.example]]".into()));
         }
@@ -345,6 +391,7 @@ pub fn parse_file(path: &Path, text: &str, ontology: &Ontology) -> Result<Vec<Ru
             file: path.to_path_buf(),
             line,
             need: Need::Anything,
+            guard,
         });
     }
     Ok(out)
@@ -387,6 +434,7 @@ fn translate(
     pattern: &str,
     ontology: &Ontology,
     literal_slots: &mut HashSet<String>,
+    list_slots: &mut HashMap<String, Vec<String>>,
 ) -> Result<(String, Vec<String>), String> {
     let mut out = String::new();
     let mut slots = Vec::new();
@@ -453,6 +501,12 @@ fn translate(
                         literal_slots.insert(name.clone());
                         r"(?-u:\b)(?:1[89]\d\d|20\d\d)(?-u:\b)".to_string()
                     }
+                    types if types.ends_with('+') => {
+                        let alts = slot_types(types.trim_end_matches('+'), ontology)?;
+                        let inner = list_pattern(&alts);
+                        list_slots.insert(name.clone(), alts);
+                        inner
+                    }
                     types => {
                         let alts = slot_types(types, ontology)?;
                         format!(r"\x{{E000}}(?:{})#\d+\x{{E001}}", alts.join("|"))
@@ -480,6 +534,64 @@ fn translate(
         }
     }
     Ok((out, slots))
+}
+
+/// A guard's regex, in the pattern language (slots match markers; their names are not used),
+/// anchored at the match: `after` guards the text right after it, else the text right before.
+fn compile_guard(
+    src: Option<&str>,
+    after: bool,
+    ontology: &Ontology,
+) -> Result<Option<Regex>, String> {
+    let Some(src) = src else {
+        return Ok(None);
+    };
+    let (inner, _) = translate(src, ontology, &mut HashSet::new(), &mut HashMap::new())?;
+    let anchored = if after {
+        format!("^(?:{inner})")
+    } else {
+        format!("(?:{inner})$")
+    };
+    let which = if after {
+        "not_followed_by"
+    } else {
+        "not_preceded_by"
+    };
+    Regex::new(&anchored)
+        .map(Some)
+        .map_err(|e| format!("{which} does not compile: {e}"))
+}
+
+/// The regex of a list slot: markers of `alts` joined by commas, semicolons, "and" or "&", each
+/// maybe followed by a bracket ("(2019)", "(Kazakhstan)") and, when the list is not of persons, by
+/// its maker ("A, by X; B, by the Kazakh director Y and Z; and C").
+fn list_pattern(alts: &[String]) -> String {
+    let person = r"\x{E000}Person#\d+\x{E001}";
+    let by = if alts.iter().any(|a| a == "Person") {
+        String::new()
+    } else {
+        format!(
+            r"(?:,?\s+by\s+(?:(?:the\s+)?(?:\x{{E000}}Demonym#\d+\x{{E001}}\s+)?[\p{{Ll}}-]+\s+)?{person}(?:\s+and\s+{person})?)?"
+        )
+    };
+    let item = format!(
+        r"\x{{E000}}(?:{})#\d+\x{{E001}}(?:\s+\([^()]*\))?{by}",
+        alts.join("|")
+    );
+    format!(r"{item}(?:(?:\s*[,;]\s*(?:(?:and|&)\s+)?|\s+(?:and|&)\s+){item})*")
+}
+
+/// The mention indexes of the markers in `captured` whose type is one of `types` (the members of
+/// a list slot, leaving out the makers and brackets between them).
+pub fn list_members<'a>(
+    captured: &'a str,
+    types: &'a [String],
+) -> impl Iterator<Item = usize> + 'a {
+    captured.split(MARK_OPEN).skip(1).filter_map(move |part| {
+        let body = &part[..part.find(MARK_CLOSE)?];
+        let (ty, idx) = body.split_once('#')?;
+        types.iter().any(|t| t == ty).then(|| idx.parse().ok())?
+    })
 }
 
 /// Reads `?P<name>` or `?<name>` after an opening parenthesis, consuming it.
@@ -534,7 +646,8 @@ fn compile_pattern(
     ontology: &Ontology,
 ) -> Result<RuleKind, String> {
     let mut literal_slots = HashSet::new();
-    let (source, slots) = translate(pattern, ontology, &mut literal_slots)?;
+    let mut list_slots = HashMap::new();
+    let (source, slots) = translate(pattern, ontology, &mut literal_slots, &mut list_slots)?;
     // The typed view's patterns are large Unicode automata: a lazy-DFA cache well above the
     // default (2 MB) keeps them from being rebuilt again and again over a corpus.
     let regex = regex::RegexBuilder::new(&source)
@@ -549,6 +662,12 @@ fn compile_pattern(
             return Err(format!("mention slot `{}` is not in the pattern", m.slot));
         }
         parse_type(&m.ty, ontology)?;
+        if list_slots.contains_key(&m.slot) {
+            return Err(format!(
+                "mention slot `{}` is a list slot: its members are mentions already",
+                m.slot
+            ));
+        }
         if let Some(r) = &m.refers {
             if r != "salient" {
                 return Err(format!("refers = `{r}`: only `salient` is known"));
@@ -609,6 +728,7 @@ fn compile_pattern(
         mentions: mentions.to_vec(),
         facts: specs,
         literal_slots,
+        list_slots,
         typed_only: pattern.contains("{PNAME") || pattern.contains("{TITLE"),
     })
 }
@@ -742,8 +862,15 @@ mod tests {
     fn slots_translate_to_marker_groups() {
         let o = ontology();
         let mut lits = HashSet::new();
-        let (re, slots) =
-            translate("{Person:p}'s film (?P<g>drama) in {YEAR:y}", &o, &mut lits).unwrap();
+        let mut lists = HashMap::new();
+        let (re, slots) = translate(
+            "{Person:p}'s film (?P<g>drama) in {YEAR:y}",
+            &o,
+            &mut lits,
+            &mut lists,
+        )
+        .unwrap();
+        assert!(lists.is_empty());
         assert_eq!(slots, ["p", "g", "y"]);
         assert!(lits.contains("g") && lits.contains("y"));
         let re = Regex::new(&re).unwrap();
@@ -751,5 +878,54 @@ mod tests {
         let c = re.captures(view).unwrap();
         assert_eq!(&c["g"], "drama");
         assert_eq!(&c["y"], "2019");
+    }
+
+    #[test]
+    fn list_slots_take_every_member_of_their_type() {
+        let o = ontology();
+        let mut lits = HashSet::new();
+        let mut lists = HashMap::new();
+        let (re, _) = translate("films: {Film+:fs}\\.", &o, &mut lits, &mut lists).unwrap();
+        let types = &lists["fs"];
+        let re = Regex::new(&re).unwrap();
+        let f = |i: usize| format!("\u{E000}Film#{i}\u{E001}");
+        let p = |i: usize| format!("\u{E000}Person#{i}\u{E001}");
+        let view = format!(
+            "films: {} (2019), by {}; {}, by the {} director {}; and {} & {}.",
+            f(0),
+            p(1),
+            f(2),
+            "\u{E000}Demonym#3\u{E001}",
+            p(4),
+            f(5),
+            f(6)
+        );
+        let c = re.captures(&view).unwrap();
+        let members: Vec<usize> = list_members(&c["fs"], types).collect();
+        assert_eq!(members, [0, 2, 5, 6]);
+        // A list ends where its shape ends: no member after a plain word.
+        let view = format!("films: {} and friends {}.", f(0), f(1));
+        assert!(re.captures(&view).is_none());
+    }
+
+    #[test]
+    fn guards_veto_matches_by_their_context() {
+        let o = ontology();
+        let text = "[[rule]]\nid = \"g\"\npattern = \"[Tt]he (?P<m>documentary)\"\nnot_followed_by = \" (?:category|strand)\\\\b|[\\\\p{L}]\"\nnot_preceded_by = \"\\\\bin \"\nconfidence = 0.5\nmentions = [{ slot = \"m\", type = \"Film\", refers = \"salient\" }]\n[[rule.example]]\ntext = \"x\"\nentities = [\"Film: x\"]\n";
+        let rules = parse_file(Path::new("g.toml"), text, &o).unwrap();
+        let g = &rules[0].guard;
+        let at = |t: &str| {
+            let i = t.find("the documentary").unwrap();
+            g.rejects(t, i, i + "the documentary".len())
+        };
+        assert!(!at("Then the documentary won."));
+        assert!(at("Then the documentary category closed."));
+        assert!(at("Then the documentaryish thing."));
+        assert!(at("Shown in the documentary."));
+        let bad = text.replace("(?:category|strand)", "(?:category");
+        let e = parse_file(Path::new("g.toml"), &bad, &o)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("not_followed_by does not compile"), "{e}");
     }
 }

@@ -182,6 +182,10 @@ pub fn extract(article: &Article, res: &Resources) -> Extraction {
     x.quotes = quote::quotes(&x.text, &x.sentences, &x.mentions, |e| {
         quote::speaks(x.entities[e].ty)
     });
+    // First person inside a quotation is its speaker ("I wrote the script with …"). Appended:
+    // entities point into `mentions` by index.
+    let first = quote::first_person_mentions(&x.text, &x.sentences, &x.quotes, &x.mentions);
+    x.mentions.extend(first);
 
     // Relations: patterns, then inference over what the patterns found.
     let mut facts = relation::Facts::default();

@@ -11,6 +11,10 @@
 //! * as a Q&A label: a paragraph that opens with a person's name and a colon is that person's
 //!   answer, quote marks or not (`Abdyrakhmanova: On purpose. Every village …`).
 //!
+//! Inside a quotation, "I", "me" and "my" before a work ("my previous film") stand for the
+//! speaker: `first_person_mentions` makes them anaphor mentions of the speaker, so that the
+//! relation rules read "I wrote the script with …" as `{Person} wrote the script with …`.
+//!
 //! The speaker is a person mention of the article (a name, a surname, a pronoun or "the
 //! director" resolved to its person by coreference). Titles in quotes are mentions already and
 //! are skipped; a quotation with no speaker gives nothing.
@@ -75,6 +79,79 @@ fn before_re() -> &'static regex::Regex {
             r"^(?:,[^,.!?\x22“”]{{1,90}},)?\s+(?:also |then |later |once |simply )?(?:{SPEECH})(?:\s[^\x22“”.!?]{{0,60}})?[,:]\s*$"
         ))
         .expect("valid speech pattern")
+    })
+}
+
+/// Rule id recorded for "I", "me", "my" inside a quotation, read as its speaker.
+pub const FIRST_PERSON_RULE: &str = "coref.quote-first-person";
+
+/// "I", "me", "my", "myself" inside a quotation stand for its speaker ("I wrote the script with
+/// Volha Lazarenka", "my previous film, Snowmelt"): anaphor mentions of the speaker, so that the
+/// relation rules read them as `{Person}`. Not a numeral ("World War I", "Part I"); not inside
+/// a title or any other mention.
+pub fn first_person_mentions(
+    text: &str,
+    sentences: &[Sentence],
+    quotes: &[Quote],
+    mentions: &[Mention],
+) -> Vec<Mention> {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(r"\b(?:I|[Mm]e|[Mm]y|[Mm]yself)\b").expect("valid pronoun pattern")
+    });
+    let mut out = Vec::new();
+    for q in quotes {
+        let words = &text[q.span.start..q.span.end];
+        for m in re.find_iter(words) {
+            let span = Span::new(q.span.start + m.start(), q.span.start + m.end());
+            let before = text[..span.start].trim_end();
+            let numeral = m.as_str() == "I"
+                && (before.ends_with(" War")
+                    || before.ends_with(" Part")
+                    || before.ends_with(" Act")
+                    || before.ends_with(" Chapter")
+                    || text[span.end..].starts_with('.') && before.ends_with(char::is_uppercase));
+            // "my" only where it owns a work ("my previous film, Snowmelt"): before other nouns
+            // it would split appositions the rules read whole ("Karakum Film, my company in
+            // Berlin, produced it").
+            let work =
+                m.as_str().eq_ignore_ascii_case("my") && !my_work_re().is_match(&text[span.end..]);
+            if numeral || work || mentions.iter().any(|k| k.span.overlaps(&span)) {
+                continue;
+            }
+            let Some(sentence) = sentences
+                .iter()
+                .find(|s| s.span.start <= span.start && span.end <= s.span.end)
+            else {
+                continue;
+            };
+            out.push(Mention {
+                span,
+                sentence: sentence.index,
+                ty: EntityType::Person,
+                text: m.as_str().to_string(),
+                gazetteer: None,
+                demonym: false,
+                anaphor: true,
+                origin: crate::model::Origin {
+                    rule: FIRST_PERSON_RULE.to_string(),
+                    confidence: q.evidence.confidence.min(0.8),
+                },
+                entity: Some(q.speaker),
+            });
+        }
+    }
+    out
+}
+
+/// What follows a "my" that owns a work: up to two describing words, then the work's kind.
+fn my_work_re() -> &'static regex::Regex {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        regex::Regex::new(
+            r"^(?:\s+[\p{Ll}-]+){0,2}?\s+(?:film|films|feature|features|debut|documentary|documentaries|movie|movies|short|shorts|script|screenplay|album|novel|book|play|series|installation|exhibition)\b",
+        )
+        .expect("valid work pattern")
     })
 }
 
@@ -494,5 +571,23 @@ mod tests {
         let title = mention(t, "Winter Apiary", 0, 11, false);
         // "Winter Apiary" is a mention (a title); the critics are no person mention.
         assert!(said(t, &[title]).is_empty());
+    }
+
+    #[test]
+    fn first_person_in_a_quotation_is_its_speaker() {
+        let text = "\u{201c}I wrote the script with Ida, and my previous film, Snowmelt, too. My company paid. In World War I nobody did,\u{201d} Karpovich says.";
+        let sentences = crate::extract::text::sentences(text, false);
+        let ms = [mention(text, "Karpovich", 0, 3, false)];
+        let qs = quotes(text, &sentences, &ms, |_| true);
+        assert_eq!(qs.len(), 1);
+        let found: Vec<(String, Option<usize>)> = first_person_mentions(text, &sentences, &qs, &ms)
+            .into_iter()
+            .map(|m| (m.text, m.entity))
+            .collect();
+        // "My company" owns no work; "War I" is a numeral.
+        assert_eq!(
+            found,
+            [("I".to_string(), Some(3)), ("my".to_string(), Some(3))]
+        );
     }
 }

@@ -58,14 +58,30 @@ fn enclosing_quotes(
     let Some(open) = text[from..span.start]
         .chars()
         .next_back()
-        .filter(|&c| is_double_quote(c))
+        .filter(|&c| is_double_quote(c) || matches!(c, '\'' | '‘'))
     else {
         return (0, None);
     };
+    // A single mark opens only after a space, a bracket or the start ("Melnychuk's 'The
+    // Chaplain'"), never as an apostrophe inside a word ("rock'n'roll").
+    let single = !is_double_quote(open);
+    let before_open = text[..span.start - open.len_utf8()].chars().next_back();
+    if single && before_open.is_some_and(|c| !matches!(c, ' ' | '(' | '\n' | '—' | '–')) {
+        return (0, None);
+    }
     let rest = &text[span.end..to];
     let punct = usize::from(rest.starts_with([',', '.']));
     match rest[punct..].chars().next() {
-        Some(c) if is_double_quote(c) => (open.len_utf8(), Some((punct, c.len_utf8()))),
+        Some(c) if !single && is_double_quote(c) => (open.len_utf8(), Some((punct, c.len_utf8()))),
+        Some(c @ ('\'' | '’'))
+            if single
+                && rest[punct + 1..]
+                    .chars()
+                    .next()
+                    .is_none_or(|n| !n.is_alphanumeric()) =>
+        {
+            (open.len_utf8(), Some((punct, c.len_utf8())))
+        }
         _ => (0, None),
     }
 }
@@ -93,7 +109,8 @@ impl View {
             if m.span.start < pos || m.span.end > span.end {
                 continue;
             }
-            // A name in double quotes ("Lis's "Coal Dust Waltz", set in …") reads as a bare
+            // A name in double quotes ("Lis's "Coal Dust Waltz", set in …") or in single ones, as
+            // the British press sets titles ("Melnychuk's 'The Chaplain'"), reads as a bare
             // name: the marks go, so that a rule written for `{Person}'s {Film}` finds it. A
             // comma or full stop the press sets inside the closing mark stays.
             let (open, close) = enclosing_quotes(text, m.span, pos, span.end);
@@ -245,6 +262,23 @@ mod tests {
         assert_eq!(
             &text[v.orig(at, end).start..v.orig(at, end).end],
             "Coal Dust Waltz"
+        );
+    }
+
+    #[test]
+    fn single_quote_marks_around_a_name_leave_the_view_but_apostrophes_stay() {
+        let text = "Melnychuk's 'The Chaplain', and rock'Ayka' here.";
+        let v = view_of(
+            text,
+            &[
+                ("Melnychuk", EntityType::Person),
+                ("The Chaplain", EntityType::Film),
+                ("Ayka", EntityType::Film),
+            ],
+        );
+        assert_eq!(
+            v.text,
+            "\u{E000}Person#0\u{E001}'s \u{E000}Film#1\u{E001}, and rock'\u{E000}Film#2\u{E001}' here."
         );
     }
 

@@ -222,6 +222,43 @@ fn salient_where(
     before.or_else(|| focus(mentions, entities, ty).filter(|&e| fits(e)))
 }
 
+/// "the director", "the filmmaker", "the Kazakh director".
+fn is_director_noun(text: &str) -> bool {
+    let last = text.rsplit(' ').next().unwrap_or("").to_lowercase();
+    matches!(
+        last.as_str(),
+        "director" | "filmmaker" | "film-maker" | "documentarian" | "writer-director"
+    )
+}
+
+const DIRECTOR_CUES: [&str; 11] = [
+    "director",
+    "filmmaker",
+    "film-maker",
+    "directed by",
+    "documentarian",
+    "film by",
+    "documentary by",
+    "feature by",
+    "drama by",
+    "comedy by",
+    "debut by",
+];
+
+/// Whether a named mention of entity `e` comes with a director cue: "director X", "filmmaker
+/// X", "directed by X", "a film / documentary / feature / drama by X", "X, who directed", "X
+/// directed".
+fn introduced_as_director(text: &str, named: &[Mention], e: usize) -> bool {
+    named.iter().filter(|m| m.entity == Some(e)).any(|m| {
+        let before = text[..m.span.start].trim_end().to_lowercase();
+        let after = text[m.span.end..].trim_start_matches([',', ' ']);
+        DIRECTOR_CUES.iter().any(|cue| before.ends_with(cue))
+            || after.starts_with("who directed")
+            || after.starts_with("who made")
+            || after.starts_with("directed ")
+    })
+}
+
 /// The gender a personal pronoun or a gendered role noun asks for ("she", "his", "the actress").
 fn anaphor_gender(text: &str) -> Option<Gender> {
     let last = text.rsplit(' ').next()?.to_lowercase();
@@ -344,6 +381,15 @@ pub fn resolve_anaphora(
     for m in mentions.iter_mut().filter(|m| m.anaphor) {
         m.entity = match (m.ty, anaphor_gender(&m.text)) {
             (EntityType::Film, _) => film_antecedent(&named, entities, m.sentence, m.span.start),
+            // "the director", "the filmmaker": the latest person the article introduces as a
+            // director ("director X", "a film by X", "X, who directed"), else the latest person.
+            (EntityType::Person, None) if is_director_noun(&m.text) => {
+                let directs: Vec<bool> = (0..entities.len())
+                    .map(|e| introduced_as_director(text, &named, e))
+                    .collect();
+                salient_where(&named, entities, m.ty, m.span.start, |e| directs[e])
+                    .or_else(|| salient(&named, entities, m.ty, m.span.start))
+            }
             // "she" is the latest person whose name may be a woman's, "he" a man's.
             (EntityType::Person, Some(want)) => {
                 let fits = |e: usize| names.gender(&entities[e].label).is_none_or(|g| g == want);

@@ -198,6 +198,16 @@ fn sentence_facts(
                 confidence: rule.confidence,
             };
             for spec in specs {
+                if let Some((slot, words)) = &spec.unless_label {
+                    let labelled = caps
+                        .name(slot)
+                        .and_then(|g| View::first_marker(g.as_str()))
+                        .and_then(|m| x.mentions.get(m)?.entity)
+                        .is_some_and(|e| label_has_any(&x.entities[e], words));
+                    if labelled {
+                        continue;
+                    }
+                }
                 let resolve = |r: &Ref, x: &mut Extraction| -> Vec<Node> {
                     if let Ref::Slot(name) = r {
                         if let (Some(types), Some(g)) = (list_slots.get(name), caps.name(name)) {
@@ -223,6 +233,14 @@ fn sentence_facts(
             }
         }
     }
+}
+
+/// Whether the entity's name or an alias holds one of `words` (folded, whole words).
+fn label_has_any(e: &Entity, words: &[String]) -> bool {
+    std::iter::once(&e.label).chain(&e.aliases).any(|l| {
+        let l = format!(" {} ", fold(l));
+        words.iter().any(|w| l.contains(&format!(" {} ", fold(w))))
+    })
 }
 
 /// Metonymy: "premiered at Cannes", "competed at Karlovy Vary". When a property takes festivals

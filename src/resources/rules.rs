@@ -18,7 +18,9 @@
 //! A rule emits **mentions** (`{ slot, type }`, with `refers = "salient"` for anaphora such as
 //! "the film") and/or **facts** (`{ s, p, o }` where s and o are slots, `@salient.Type`,
 //! `@focus.Type`, `@last.property` (the object of the latest fact with that property stated
-//! before the match) or `@article`; or `o_type` + `o_label` to make a new entity from a template).
+//! before the match) or `@article`; or `o_type` + `o_label` to make a new entity from a template;
+//! `unless_label = { slot = "a", words = ["Actress"] }` drops the fact when that slot's entity has
+//! one of the words in its name).
 //!
 //! A pattern rule may carry guards, in the same language: `not_followed_by` vetoes a match that
 //! this pattern continues right after its end ("the documentary" is no film before "category"),
@@ -118,6 +120,15 @@ struct RawFact {
     o_type: Option<String>,
     #[serde(default)]
     o_label: Option<String>,
+    #[serde(default)]
+    unless_label: Option<LabelTest>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LabelTest {
+    slot: String,
+    words: Vec<String>,
 }
 
 /// A rule example: a text, and what extraction of it must (and must not) give.
@@ -164,6 +175,10 @@ pub struct FactSpec {
     pub s: Ref,
     pub p: String,
     pub o: Ref,
+    /// `unless_label = { slot, words }`: the fact is not stated when the entity in that slot has
+    /// one of these words in its name or an alias ("AWARD went to X for F" says X directed F,
+    /// unless the award is for an actress or a screenplay).
+    pub unless_label: Option<(String, Vec<String>)>,
 }
 
 /// One atom `s p o` of an inference rule; terms starting with `?` are variables.
@@ -716,10 +731,23 @@ fn compile_pattern(
             }
             _ => {}
         }
+        let unless_label = match &f.unless_label {
+            Some(t) if slots.contains(&t.slot) && !literal_slots.contains(&t.slot) => {
+                Some((t.slot.clone(), t.words.clone()))
+            }
+            Some(t) => {
+                return Err(format!(
+                    "unless_label: `{}` is not a typed slot of the pattern",
+                    t.slot
+                ))
+            }
+            None => None,
+        };
         specs.push(FactSpec {
             s,
             p: f.p.clone(),
             o,
+            unless_label,
         });
     }
     Ok(RuleKind::Pattern {
@@ -927,5 +955,27 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("not_followed_by does not compile"), "{e}");
+    }
+
+    #[test]
+    fn unless_label_names_a_typed_slot() {
+        let o = ontology();
+        let rule = |slot: &str| {
+            format!("[[rule]]\nid = \"u\"\npattern = \"{{Award:a}} went to {{Person:p}} for {{Film:f}}(?P<g>)\"\nconfidence = 0.5\nfacts = [{{ s = \"p\", p = \"directed\", o = \"f\", unless_label = {{ slot = \"{slot}\", words = [\"Actress\"] }} }}]\n[[rule.example]]\ntext = \"x\"\nabsent = [\"a | directed | b\"]\n")
+        };
+        let rules = parse_file(Path::new("u.toml"), &rule("a"), &o).unwrap();
+        let RuleKind::Pattern { facts, .. } = &rules[0].kind else {
+            panic!("a pattern rule")
+        };
+        assert_eq!(
+            facts[0].unless_label,
+            Some(("a".to_string(), vec!["Actress".to_string()]))
+        );
+        for bad in ["g", "zz"] {
+            let e = parse_file(Path::new("u.toml"), &rule(bad), &o)
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("unless_label"), "{e}");
+        }
     }
 }

@@ -340,6 +340,26 @@ fn in_passage(
         .map(|(_, _, e)| e)
 }
 
+/// The article's main country (the corpus convention, tests/corpus/README.md): the country it
+/// names most often, by name or by demonym ("the Polish Film Festival", "a Polish-Ukrainian
+/// debut"); on a tie, the one named more often by name; none when two countries tie on both.
+pub fn main_country(mentions: &[Mention], entities: &[Entity]) -> Option<usize> {
+    // (mentions by name or demonym, mentions by name) per country.
+    let mut n = vec![(0usize, 0usize); entities.len()];
+    for m in mentions.iter().filter(|m| !m.anaphor) {
+        if let Some(e) = m.entity.filter(|&e| entities[e].ty == EntityType::Country) {
+            n[e].0 += 1;
+            n[e].1 += usize::from(!m.demonym);
+        }
+    }
+    let max = n.iter().copied().max().filter(|k| k.0 > 0)?;
+    let mut top = (0..n.len()).filter(|&e| n[e] == max);
+    match (top.next(), top.next()) {
+        (Some(e), None) => Some(e),
+        _ => None,
+    }
+}
+
 /// The article's most mentioned entity of a type (ties: the first mentioned).
 pub fn focus(mentions: &[Mention], entities: &[Entity], ty: EntityType) -> Option<usize> {
     let f = frequencies(mentions, entities.len());
@@ -552,5 +572,43 @@ mod tests {
         assert!(!same_name_shape("Przewoźnik", "The Ferryman"));
         assert!(!same_name_shape("Anna", "Alma"));
         assert_eq!(edit_distance("balti", "beltsy"), 3);
+    }
+
+    #[test]
+    fn the_main_country_counts_demonyms_and_breaks_ties_by_names() {
+        let country = |label: &str| Entity {
+            ty: EntityType::Country,
+            label: label.into(),
+            aliases: Vec::new(),
+            wikidata: None,
+            geonames: None,
+            gazetteer: None,
+            mentions: Vec::new(),
+            implicit: false,
+        };
+        let entities = [country("Poland"), country("Ukraine")];
+        let m = |e: usize, demonym: bool| Mention {
+            span: Span::default(),
+            sentence: 0,
+            ty: EntityType::Country,
+            text: String::new(),
+            gazetteer: None,
+            demonym,
+            anaphor: false,
+            origin: crate::model::Origin {
+                rule: "test".into(),
+                confidence: 1.0,
+            },
+            entity: Some(e),
+        };
+        // Poland only by demonyms, three times; Ukraine twice by name.
+        let ms = vec![m(0, true), m(0, true), m(0, true), m(1, false), m(1, false)];
+        assert_eq!(main_country(&ms, &entities), Some(0));
+        // Two each: the one named by name wins.
+        let ms = vec![m(0, true), m(0, true), m(1, false), m(1, true)];
+        assert_eq!(main_country(&ms, &entities), Some(1));
+        // A tie on both counts: no main country.
+        let ms = vec![m(0, false), m(0, true), m(1, false), m(1, true)];
+        assert_eq!(main_country(&ms, &entities), None);
     }
 }

@@ -469,6 +469,10 @@ fn match_atom(
                             .is_subclass(x.entities[e].ty.as_str(), t.as_str())
                     })
                     .collect()
+            } else if t == EntityType::Country {
+                entity::main_country(&x.mentions, &x.entities)
+                    .into_iter()
+                    .collect()
             } else {
                 entity::focus(&x.mentions, &x.entities, t)
                     .into_iter()

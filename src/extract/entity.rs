@@ -610,5 +610,7 @@ mod tests {
         // A tie on both counts: no main country.
         let ms = vec![m(0, false), m(0, true), m(1, false), m(1, true)];
         assert_eq!(main_country(&ms, &entities), None);
+        // A demonym alone names it.
+        assert_eq!(main_country(&[m(0, true)], &entities), Some(0));
     }
 }

@@ -198,12 +198,13 @@ fn sentence_facts(
                 confidence: rule.confidence,
             };
             for spec in specs {
-                if let Some((slot, words)) = &spec.unless_label {
-                    let labelled = caps
-                        .name(slot)
-                        .and_then(|g| View::first_marker(g.as_str()))
-                        .and_then(|m| x.mentions.get(m)?.entity)
-                        .is_some_and(|e| label_has_any(&x.entities[e], words));
+                if let Some((slots, words)) = &spec.unless_label {
+                    let labelled = slots.split('|').any(|slot| {
+                        caps.name(slot)
+                            .and_then(|g| View::first_marker(g.as_str()))
+                            .and_then(|m| x.mentions.get(m)?.entity)
+                            .is_some_and(|e| label_has_any(&x.entities[e], words))
+                    });
                     if labelled {
                         continue;
                     }

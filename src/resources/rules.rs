@@ -175,8 +175,8 @@ pub struct FactSpec {
     pub s: Ref,
     pub p: String,
     pub o: Ref,
-    /// `unless_label = { slot, words }`: the fact is not stated when the entity in that slot has
-    /// one of these words in its name or an alias ("AWARD went to X for F" says X directed F,
+    /// `unless_label = { slot, words }`: the fact is not stated when the entity in that slot (or
+    /// in any of `a|a2`) has one of these words in its name or an alias ("AWARD went to X for F" says X directed F,
     /// unless the award is for an actress or a screenplay).
     pub unless_label: Option<(String, Vec<String>)>,
 }
@@ -732,14 +732,15 @@ fn compile_pattern(
             _ => {}
         }
         let unless_label = match &f.unless_label {
-            Some(t) if slots.contains(&t.slot) && !literal_slots.contains(&t.slot) => {
-                Some((t.slot.clone(), t.words.clone()))
-            }
             Some(t) => {
-                return Err(format!(
-                    "unless_label: `{}` is not a typed slot of the pattern",
-                    t.slot
-                ))
+                for slot in t.slot.split('|') {
+                    if !slots.iter().any(|s| s == slot) || literal_slots.contains(slot) {
+                        return Err(format!(
+                            "unless_label: `{slot}` is not a typed slot of the pattern"
+                        ));
+                    }
+                }
+                Some((t.slot.clone(), t.words.clone()))
             }
             None => None,
         };

@@ -249,17 +249,17 @@ fn eval_f1(dir: &std::path::Path) -> (f64, f64, String) {
 #[test]
 fn eval_on_the_tuning_corpus_holds_its_floor() {
     let corpus = root().join("tests/corpus");
-    // Floors a little under the middle of session 8 (dev 0.971 / 0.859, val 0.981 / 0.841, val2
-    // 0.981 / 0.889, val3 0.970 / 0.849): a change that loses what the rules and the engine
+    // Floors a little under the end of session 9 (dev 0.972 / 0.875, val 0.979 / 0.850, val2
+    // 0.981 / 0.894, val3 0.981 / 0.911): a change that loses what the rules and the engine
     // found fails here.
     let (ent, rel, s) = eval_f1(&corpus.join("dev"));
-    assert!(ent >= 0.95 && rel >= 0.83, "dev: {s}");
+    assert!(ent >= 0.96 && rel >= 0.85, "dev: {s}");
     let (ent, rel, s) = eval_f1(&corpus.join("val"));
-    assert!(ent >= 0.96 && rel >= 0.81, "val: {s}");
+    assert!(ent >= 0.96 && rel >= 0.83, "val: {s}");
     let (ent, rel, s) = eval_f1(&corpus.join("val2"));
-    assert!(ent >= 0.96 && rel >= 0.86, "val2: {s}");
+    assert!(ent >= 0.96 && rel >= 0.87, "val2: {s}");
     let (ent, rel, s) = eval_f1(&corpus.join("val3"));
-    assert!(ent >= 0.95 && rel >= 0.82, "val3: {s}");
+    assert!(ent >= 0.96 && rel >= 0.89, "val3: {s}");
 }
 
 #[test]

@@ -234,6 +234,22 @@ pub struct Entity {
     pub implicit: bool,
 }
 
+impl Entity {
+    /// An entity named by `label`, with no alias, no link and no mention yet.
+    pub fn new(ty: EntityType, label: String) -> Entity {
+        Entity {
+            ty,
+            label,
+            aliases: Vec::new(),
+            wikidata: None,
+            geonames: None,
+            gazetteer: None,
+            mentions: Vec::new(),
+            implicit: false,
+        }
+    }
+}
+
 /// The object of a fact: an entity or a literal.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Value {

@@ -219,16 +219,7 @@ pub fn extract(article: &Article, res: &Resources) -> Extraction {
         {
             Some(e) => e,
             None => {
-                x.entities.push(Entity {
-                    ty: EntityType::Publication,
-                    label,
-                    aliases: Vec::new(),
-                    wikidata: None,
-                    geonames: None,
-                    gazetteer: None,
-                    mentions: Vec::new(),
-                    implicit: false,
-                });
+                x.entities.push(Entity::new(EntityType::Publication, label));
                 x.entities.len() - 1
             }
         };

@@ -64,14 +64,8 @@ pub fn cluster(mentions: &mut [Mention], res: &Resources) -> Vec<Entity> {
                 entities.push(match m.gazetteer {
                     Some(g) => gazetteer_entity(res, g, m.ty, true),
                     None => Entity {
-                        ty: m.ty,
-                        label: m.text.clone(),
-                        aliases: Vec::new(),
-                        wikidata: None,
-                        geonames: None,
-                        gazetteer: None,
-                        mentions: Vec::new(),
                         implicit: true,
+                        ..Entity::new(m.ty, m.text.clone())
                     },
                 });
                 keys.insert(key, entities.len() - 1);
@@ -576,16 +570,7 @@ mod tests {
 
     #[test]
     fn the_main_country_counts_demonyms_and_breaks_ties_by_names() {
-        let country = |label: &str| Entity {
-            ty: EntityType::Country,
-            label: label.into(),
-            aliases: Vec::new(),
-            wikidata: None,
-            geonames: None,
-            gazetteer: None,
-            mentions: Vec::new(),
-            implicit: false,
-        };
+        let country = |label: &str| Entity::new(EntityType::Country, label.into());
         let entities = [country("Poland"), country("Ukraine")];
         let m = |e: usize, demonym: bool| Mention {
             span: Span::default(),

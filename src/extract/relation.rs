@@ -136,16 +136,7 @@ fn new_entity(entities: &mut Vec<Entity>, ty: EntityType, label: String) -> usiz
     {
         return i;
     }
-    entities.push(Entity {
-        ty,
-        label,
-        aliases: Vec::new(),
-        wikidata: None,
-        geonames: None,
-        gazetteer: None,
-        mentions: Vec::new(),
-        implicit: false,
-    });
+    entities.push(Entity::new(ty, label));
     entities.len() - 1
 }
 

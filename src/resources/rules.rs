@@ -176,8 +176,8 @@ pub struct FactSpec {
     pub p: String,
     pub o: Ref,
     /// `unless_label = { slot, words }`: the fact is not stated when the entity in that slot (or
-    /// in any of `a|a2`) has one of these words in its name or an alias ("AWARD went to X for F" says X directed F,
-    /// unless the award is for an actress or a screenplay).
+    /// in any of `a|a2`) has one of these words in its name or an alias ("AWARD went to X for
+    /// F" says X directed F, unless the award is for an actress or a screenplay).
     pub unless_label: Option<(String, Vec<String>)>,
 }
 

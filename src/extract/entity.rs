@@ -392,15 +392,20 @@ pub fn resolve_anaphora(
     mentions.sort_by_key(|m| (m.span.start, m.span.end));
     // Antecedents are named mentions only (an anaphor never points at another anaphor).
     let named: Vec<Mention> = mentions.iter().filter(|m| !m.anaphor).cloned().collect();
+    // Which entities the article introduces as directors: computed once, at the first "the
+    // director".
+    let mut directs: Option<Vec<bool>> = None;
     for m in mentions.iter_mut().filter(|m| m.anaphor) {
         m.entity = match (m.ty, anaphor_gender(&m.text)) {
             (EntityType::Film, _) => film_antecedent(&named, entities, m.sentence, m.span.start),
             // "the director", "the filmmaker": the latest person the article introduces as a
             // director ("director X", "a film by X", "X, who directed"), else the latest person.
             (EntityType::Person, None) if is_director_noun(&m.text) => {
-                let directs: Vec<bool> = (0..entities.len())
-                    .map(|e| introduced_as_director(text, &named, e))
-                    .collect();
+                let directs = directs.get_or_insert_with(|| {
+                    (0..entities.len())
+                        .map(|e| introduced_as_director(text, &named, e))
+                        .collect()
+                });
                 salient_where(&named, entities, m.ty, m.span.start, |e| directs[e])
                     .or_else(|| salient(&named, entities, m.ty, m.span.start))
             }

@@ -119,15 +119,12 @@ pub fn first_person_mentions(
             if numeral || work || mentions.iter().any(|k| k.span.overlaps(&span)) {
                 continue;
             }
-            let Some(sentence) = sentences
-                .iter()
-                .find(|s| s.span.start <= span.start && span.end <= s.span.end)
-            else {
+            let Some(sentence) = crate::extract::mention::sentence_of(sentences, span) else {
                 continue;
             };
             out.push(Mention {
                 span,
-                sentence: sentence.index,
+                sentence,
                 ty: EntityType::Person,
                 text: m.as_str().to_string(),
                 gazetteer: None,

@@ -179,9 +179,7 @@ fn sentence_facts(
             if rule.guard.rejects(&view.text, m0.start(), m0.end()) {
                 continue;
             }
-            let whole = caps
-                .get(0)
-                .map_or(Span::default(), |m| view.orig(m.start(), m.end()));
+            let whole = view.orig(m0.start(), m0.end());
             let ev = Evidence {
                 sentence: Some(si),
                 span: whole,

@@ -174,6 +174,12 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 1)]
         repeat: usize,
     },
+    /// What each pattern rule's regex costs to build (time, heap), largest first.
+    Rules {
+        /// How many of the costliest rules to list.
+        #[arg(long, default_value_t = 20)]
+        top: usize,
+    },
     /// p50/p95 latency of every query in queries/ on the store.
     Queries {
         /// Timed runs per query (after one warm-up run).
@@ -396,6 +402,9 @@ pub fn run(cli: Cli) -> Result<()> {
                 BenchCommand::Scan { paths, repeat } => {
                     serde_json::to_value(crate::bench::scan(paths, *repeat)?)
                 }
+                BenchCommand::Rules { top } => {
+                    serde_json::to_value(crate::bench::rules(&resources(&cli)?, *top)?)
+                }
                 BenchCommand::Queries {
                     runs,
                     timeout,
@@ -534,6 +543,7 @@ pub fn run(cli: Cli) -> Result<()> {
             let root = Resources::locate(cli.resources.as_deref())?;
             let res = Resources::load(&root)?;
             let mut problems = res.gazetteer.check();
+            problems.extend(res.rules.build_all());
             let mut examples = 0;
             for rule in &res.rules.rules {
                 examples += rule.examples.len();

@@ -262,3 +262,74 @@ mod tests {
         );
     }
 }
+
+/// What one pattern rule's automata cost: time to build, heap held once built.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RuleCost {
+    pub rule: String,
+    pub file: String,
+    pub build_ms: f64,
+    /// Heap bytes of the built regexes (pattern and guards: NFAs, prefilters, one-pass DFA),
+    /// before any search.
+    pub bytes: usize,
+    /// Heap bytes of the search cache each thread that runs the rule holds (after one search for
+    /// captures; its lazy DFA may grow further, up to the rule's limit).
+    pub cache_bytes: usize,
+}
+
+/// The cost of building every pattern rule (with its guards), largest first.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RulesBench {
+    pub rules: usize,
+    pub build_ms: f64,
+    pub bytes: usize,
+    pub cache_bytes: usize,
+    pub top: Vec<RuleCost>,
+}
+
+/// Builds every pattern rule's regexes as the `regex` crate builds them (its meta engine, with
+/// the same size limits) and measures each: which rules make start-up slow and memory large.
+pub fn rules(res: &Resources, top: usize) -> Result<RulesBench> {
+    use crate::resources::rules::RuleKind;
+    use regex_automata::meta;
+    let mut costs = Vec::new();
+    for rule in &res.rules.rules {
+        let RuleKind::Pattern { regex, .. } = &rule.kind else {
+            continue;
+        };
+        let mut cost = RuleCost {
+            rule: rule.id.clone(),
+            file: rule.file.display().to_string(),
+            build_ms: 0.0,
+            bytes: 0,
+            cache_bytes: 0,
+        };
+        let guards = [&rule.guard.after, &rule.guard.before];
+        for r in std::iter::once(regex).chain(guards.into_iter().flatten()) {
+            let config = meta::Config::new()
+                .nfa_size_limit(Some(10 << 20))
+                .hybrid_cache_capacity(r.dfa_size_limit().unwrap_or(2 << 20));
+            let started = Instant::now();
+            let re = meta::Regex::builder()
+                .configure(config)
+                .build(r.as_str())
+                .map_err(|e| Error::Other(format!("rule {}: {e}", rule.id)))?;
+            cost.build_ms += started.elapsed().as_secs_f64() * 1e3;
+            cost.bytes += re.memory_usage();
+            let mut cache = re.create_cache();
+            let mut caps = re.create_captures();
+            let probe = "\u{E000}Film#0\u{E001} by \u{E000}Person#1\u{E001}, a Kazakh drama.";
+            re.search_captures_with(&mut cache, &regex_automata::Input::new(probe), &mut caps);
+            cost.cache_bytes += cache.memory_usage();
+        }
+        costs.push(cost);
+    }
+    costs.sort_by_key(|c| std::cmp::Reverse(c.bytes + c.cache_bytes));
+    Ok(RulesBench {
+        rules: costs.len(),
+        build_ms: costs.iter().map(|c| c.build_ms).sum(),
+        bytes: costs.iter().map(|c| c.bytes).sum(),
+        cache_bytes: costs.iter().map(|c| c.cache_bytes).sum(),
+        top: costs.into_iter().take(top).collect(),
+    })
+}

@@ -608,9 +608,9 @@ pub fn rule_mentions_cached(
             else {
                 continue;
             };
-            for caps in regex.captures_iter(&view.text) {
+            for caps in regex.get().captures_iter(&view.text) {
                 let m0 = caps.get(0).expect("group 0");
-                if rule.guard.rejects(&view.text, m0.start(), m0.end()) {
+                if rule.guard.rejects_match(&view.text, &m0) {
                     continue;
                 }
                 for spec in mentions.iter().filter(|m| m.refers.is_some() == anaphora) {

@@ -174,9 +174,9 @@ fn sentence_facts(
         else {
             continue;
         };
-        for caps in regex.captures_iter(&view.text) {
+        for caps in regex.get().captures_iter(&view.text) {
             let m0 = caps.get(0).expect("group 0");
-            if rule.guard.rejects(&view.text, m0.start(), m0.end()) {
+            if rule.guard.rejects_match(&view.text, &m0) {
                 continue;
             }
             let whole = view.orig(m0.start(), m0.end());
@@ -187,16 +187,20 @@ fn sentence_facts(
                 confidence: rule.confidence,
             };
             for spec in specs {
-                if let Some((slots, words)) = &spec.unless_label {
-                    let labelled = slots.split('|').any(|slot| {
+                let vetoed = spec.label_tests.iter().any(|t| {
+                    let labelled = t.slots.iter().any(|slot| {
                         caps.name(slot)
                             .and_then(|g| View::first_marker(g.as_str()))
                             .and_then(|m| x.mentions.get(m)?.entity)
-                            .is_some_and(|e| label_has_any(&x.entities[e], words))
+                            .is_some_and(|e| {
+                                let e = &x.entities[e];
+                                t.found_in(std::iter::once(&e.label).chain(&e.aliases))
+                            })
                     });
-                    if labelled {
-                        continue;
-                    }
+                    labelled != t.wanted
+                });
+                if vetoed {
+                    continue;
                 }
                 let resolve = |r: &Ref, x: &mut Extraction| -> Vec<Node> {
                     if let Ref::Slot(name) = r {
@@ -223,14 +227,6 @@ fn sentence_facts(
             }
         }
     }
-}
-
-/// Whether the entity's name or an alias holds one of `words` (folded, whole words).
-fn label_has_any(e: &Entity, words: &[String]) -> bool {
-    std::iter::once(&e.label).chain(&e.aliases).any(|l| {
-        let l = format!(" {} ", fold(l));
-        words.iter().any(|w| l.contains(&format!(" {} ", fold(w))))
-    })
 }
 
 /// Metonymy: "premiered at Cannes", "competed at Karlovy Vary". When a property takes festivals

@@ -2,6 +2,7 @@
 //! read-only for every stage.
 
 pub mod gazetteer;
+pub mod lazy;
 pub mod names;
 pub mod ontology;
 pub mod prefilter;

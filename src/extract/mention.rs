@@ -193,7 +193,12 @@ pub fn emphasis_mentions(text: &str, sentences: &[Sentence], spans: &[Span]) -> 
         let Some(words) = text.get(span.start..span.end) else {
             continue;
         };
+        // A stage direction of a transcript, "(*Laughs.*)", "(*Pause.*)", is no title.
+        let stage_direction = text[..span.start].ends_with('(')
+            && text[span.end..].starts_with(')')
+            && words.trim_end().ends_with(['.', '!', '?']);
         if gloss
+            || stage_direction
             || !words.chars().next().is_some_and(char::is_uppercase)
             || words.split_whitespace().count() > 10
         {
@@ -916,6 +921,24 @@ mod tests {
                 ("Black Wool".to_string(), EntityType::CreativeWork),
             ]
         );
+    }
+
+    #[test]
+    fn a_stage_direction_in_italics_is_no_title() {
+        let text = "We shot it in winter. (Laughs.) Then came Salt Roads (Tuz), her second film.";
+        let sentences = crate::extract::text::sentences(text, false);
+        let spans: Vec<Span> = ["Laughs.", "Salt Roads"]
+            .iter()
+            .map(|w| {
+                let i = text.find(w).unwrap();
+                Span::new(i, i + w.len())
+            })
+            .collect();
+        let found: Vec<String> = emphasis_mentions(text, &sentences, &spans)
+            .into_iter()
+            .map(|m| m.text)
+            .collect();
+        assert_eq!(found, ["Salt Roads"]);
     }
 
     fn quoted(text: &str) -> Vec<&str> {

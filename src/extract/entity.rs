@@ -336,20 +336,60 @@ fn in_passage(
 
 /// The article's main country (the corpus convention, tests/corpus/README.md): the country it
 /// names most often, by name or by demonym ("the Polish Film Festival", "a Polish-Ukrainian
-/// debut"); on a tie, the one named more often by name; none when two countries tie on both.
-pub fn main_country(mentions: &[Mention], entities: &[Entity]) -> Option<usize> {
+/// debut"), inside the names of bodies, festivals, prizes and posts too (`inner(mention)`: the
+/// countries such a mention names, "the Russian Academy of Cinema Arts"); on a tie, the one named more often by name; on a
+/// tie on both, the one that holds most of the places the article names (`contains(country,
+/// place)`: the gazetteer's containing country of a city or region); none when that ties too.
+pub fn main_country(
+    mentions: &[Mention],
+    entities: &[Entity],
+    inner: impl Fn(&Mention) -> Vec<(usize, bool)>,
+    contains: impl Fn(usize, usize) -> bool,
+) -> Option<usize> {
     // (mentions by name or demonym, mentions by name) per country.
     let mut n = vec![(0usize, 0usize); entities.len()];
     for m in mentions.iter().filter(|m| !m.anaphor) {
-        if let Some(e) = m.entity.filter(|&e| entities[e].ty == EntityType::Country) {
-            n[e].0 += 1;
-            n[e].1 += usize::from(!m.demonym);
+        match m.entity {
+            Some(e) if entities[e].ty == EntityType::Country => {
+                n[e].0 += 1;
+                n[e].1 += usize::from(!m.demonym);
+            }
+            // The names of bodies, festivals, prizes and posts ("the Russian Academy of Cinema
+            // Arts"), not of works or people ("Welcome to the USA" is no article about the US).
+            Some(e)
+                if matches!(
+                    entities[e].ty,
+                    EntityType::Organization
+                        | EntityType::Festival
+                        | EntityType::Award
+                        | EntityType::Event
+                        | EntityType::Position
+                ) =>
+            {
+                for (c, demonym) in inner(m) {
+                    if entities[c].ty == EntityType::Country {
+                        n[c].0 += 1;
+                        n[c].1 += usize::from(!demonym);
+                    }
+                }
+            }
+            _ => {}
         }
     }
     let max = n.iter().copied().max().filter(|k| k.0 > 0)?;
-    let mut top = (0..n.len()).filter(|&e| n[e] == max);
-    match (top.next(), top.next()) {
-        (Some(e), None) => Some(e),
+    let top: Vec<usize> = (0..n.len()).filter(|&e| n[e] == max).collect();
+    if let [e] = top[..] {
+        return Some(e);
+    }
+    let places: Vec<usize> = (0..entities.len())
+        .filter(|&p| matches!(entities[p].ty, EntityType::City | EntityType::Region))
+        .filter(|&p| mentions.iter().any(|m| !m.anaphor && m.entity == Some(p)))
+        .collect();
+    let held = |c: usize| places.iter().filter(|&&p| contains(c, p)).count();
+    let best = top.iter().map(|&c| held(c)).max().filter(|&k| k > 0)?;
+    let mut winners = top.iter().filter(|&&c| held(c) == best);
+    match (winners.next(), winners.next()) {
+        (Some(&c), None) => Some(c),
         _ => None,
     }
 }
@@ -593,14 +633,57 @@ mod tests {
         };
         // Poland only by demonyms, three times; Ukraine twice by name.
         let ms = vec![m(0, true), m(0, true), m(0, true), m(1, false), m(1, false)];
-        assert_eq!(main_country(&ms, &entities), Some(0));
+        let none = |_: usize, _: usize| false;
+        let no_inner = |_: &Mention| Vec::new();
+        assert_eq!(main_country(&ms, &entities, no_inner, none), Some(0));
         // Two each: the one named by name wins.
         let ms = vec![m(0, true), m(0, true), m(1, false), m(1, true)];
-        assert_eq!(main_country(&ms, &entities), Some(1));
-        // A tie on both counts: no main country.
+        assert_eq!(main_country(&ms, &entities, no_inner, none), Some(1));
+        // A tie on both counts: no main country, unless the places named fall in one of them.
         let ms = vec![m(0, false), m(0, true), m(1, false), m(1, true)];
-        assert_eq!(main_country(&ms, &entities), None);
+        assert_eq!(main_country(&ms, &entities, no_inner, none), None);
+        let mut with_city = entities.to_vec();
+        with_city.push(Entity::new(EntityType::City, "Lviv".to_string()));
+        let mut ms_city = ms.clone();
+        ms_city.push(Mention {
+            ty: EntityType::City,
+            ..m(2, false)
+        });
+        let in_ukraine = |c: usize, p: usize| c == 1 && p == 2;
+        assert_eq!(
+            main_country(&ms_city, &with_city, no_inner, in_ukraine),
+            Some(1)
+        );
+        // A place in neither leaves the tie.
+        assert_eq!(main_country(&ms_city, &with_city, no_inner, none), None);
+        // A demonym inside another name counts: "the Ukrainian Film Academy" breaks the tie.
+        with_city.push(Entity::new(
+            EntityType::Organization,
+            "Ukrainian Film Academy".to_string(),
+        ));
+        with_city.push(Entity::new(
+            EntityType::Film,
+            "Welcome to Ukraine".to_string(),
+        ));
+        let named = |e: usize, ty: EntityType| Mention { ty, ..m(e, false) };
+        let ukrainian = |m: &Mention| {
+            if m.entity.is_some_and(|e| e >= 3) {
+                vec![(1, true)]
+            } else {
+                Vec::new()
+            }
+        };
+        let mut academy = ms.clone();
+        academy.push(named(3, EntityType::Organization));
+        assert_eq!(main_country(&academy, &with_city, ukrainian, none), Some(1));
+        // ... but not inside the title of a work.
+        let mut film = ms.clone();
+        film.push(named(4, EntityType::Film));
+        assert_eq!(main_country(&film, &with_city, ukrainian, none), None);
         // A demonym alone names it.
-        assert_eq!(main_country(&[m(0, true)], &entities), Some(0));
+        assert_eq!(
+            main_country(&[m(0, true)], &entities, no_inner, none),
+            Some(0)
+        );
     }
 }

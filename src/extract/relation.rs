@@ -6,7 +6,7 @@ use crate::extract::entity;
 use crate::extract::mention::in_sentence;
 use crate::extract::view::View;
 use crate::model::{Entity, EntityType, Evidence, Extraction, Fact, Mention, Span, Subject, Value};
-use crate::resources::gazetteer::fold;
+use crate::resources::gazetteer::{fold, Target};
 use crate::resources::ontology::PropertyKind;
 use crate::resources::rules::{list_members, Atom, FactSpec, Ref, Rule, RuleKind};
 use crate::resources::Resources;
@@ -456,7 +456,46 @@ fn match_atom(
                     })
                     .collect()
             } else if t == EntityType::Country {
-                entity::main_country(&x.mentions, &x.entities)
+                let contains = |c: usize, p: usize| {
+                    x.entities[p]
+                        .gazetteer
+                        .and_then(|g| res.gazetteer.entry(g).located_in.as_deref())
+                        .is_some_and(|l| {
+                            let ent = &x.entities[c];
+                            std::iter::once(&ent.label)
+                                .chain(&ent.aliases)
+                                .any(|a| fold(a) == fold(l))
+                        })
+                };
+                // Countries named inside another name ("the Russian Academy of Cinema Arts"):
+                // gazetteer names starting at a later word of the mention.
+                let inner = |m: &Mention| -> Vec<(usize, bool)> {
+                    let words = m.text.char_indices().filter(|&(i, c)| {
+                        i > 0 && c.is_alphabetic() && m.text[..i].ends_with([' ', '-'])
+                    });
+                    let mut out = Vec::new();
+                    for (i, _) in std::iter::once((0, ' ')).chain(words) {
+                        let Some(hit) = res.gazetteer.find(&m.text[i..]).into_iter().next() else {
+                            continue;
+                        };
+                        if hit.start != 0 || (i == 0 && hit.end == m.text.len()) {
+                            continue;
+                        }
+                        let (entry, demonym) = match hit.target {
+                            Target::Demonym(c) => (c, true),
+                            Target::Entry(c) => (c, false),
+                        };
+                        if let Some(c) = x
+                            .entities
+                            .iter()
+                            .position(|e| e.ty == EntityType::Country && e.gazetteer == Some(entry))
+                        {
+                            out.push((c, demonym));
+                        }
+                    }
+                    out
+                };
+                entity::main_country(&x.mentions, &x.entities, inner, contains)
                     .into_iter()
                     .collect()
             } else {

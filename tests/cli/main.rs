@@ -825,6 +825,16 @@ fn bench_measurements_run() {
     assert!(x["quads"].as_u64().unwrap() > 0 && x["seconds"].as_f64().unwrap() > 0.0);
     let s: serde_json::Value = serde_json::from_str(&ok(kgx(p, &["bench", "scan", c]))).unwrap();
     assert!(s["matches"].as_u64().unwrap() > 5);
+    // Every pattern rule is built and measured; the costliest come first.
+    let r: serde_json::Value =
+        serde_json::from_str(&ok(kgx(p, &["bench", "rules", "--top", "3"]))).unwrap();
+    assert!(r["rules"].as_u64().unwrap() > 100);
+    let top = r["top"].as_array().unwrap();
+    assert_eq!(top.len(), 3);
+    let cost =
+        |i: usize| top[i]["bytes"].as_u64().unwrap() + top[i]["cache_bytes"].as_u64().unwrap();
+    assert!(cost(0) >= cost(1) && cost(1) >= cost(2) && cost(2) > 0);
+    assert!(r["bytes"].as_u64().unwrap() >= cost(0));
     ok(kgx(p, &["ingest", "-q", seed().to_str().unwrap()]));
     let q: serde_json::Value =
         serde_json::from_str(&ok(kgx(p, &["bench", "queries", "--runs", "2"]))).unwrap();

@@ -337,9 +337,10 @@ fn in_passage(
 /// The article's main country (the corpus convention, tests/corpus/README.md): the country it
 /// names most often, by name or by demonym ("the Polish Film Festival", "a Polish-Ukrainian
 /// debut"), inside the names of bodies, festivals, prizes and posts too (`inner(mention)`: the
-/// countries such a mention names, "the Russian Academy of Cinema Arts"); on a tie, the one named more often by name; on a
-/// tie on both, the one that holds most of the places the article names (`contains(country,
-/// place)`: the gazetteer's containing country of a city or region); none when that ties too.
+/// countries such a mention names, "the Russian Academy of Cinema Arts"); on a tie, the one
+/// named more often by name; on a tie on both, the one that holds most of the places the article
+/// names (`contains(country, place)`: the gazetteer's containing country of a city or region);
+/// none when that ties too.
 pub fn main_country(
     mentions: &[Mention],
     entities: &[Entity],

@@ -430,12 +430,58 @@ fn gaz_label_entity(x: &Extraction, label: &str, types: &[EntityType]) -> Option
     })
 }
 
+/// The article's main country (`isFocus Country`, `entity::main_country`), with what only the
+/// gazetteer knows: the country a city or region lies in, and the countries named inside the
+/// name of a body or prize. Mentions and entities do not change during inference, so `infer`
+/// computes it once.
+fn main_country(x: &Extraction, res: &Resources) -> Option<usize> {
+    // As `gazLocatedIn` reads it: the gazetteer's containing place of `p` is the country `c`.
+    let contains = |c: usize, p: usize| {
+        x.entities[p]
+            .gazetteer
+            .and_then(|g| res.gazetteer.entry(g).located_in.as_deref())
+            .and_then(|l| gaz_label_entity(x, l, &[EntityType::Country]))
+            == Some(c)
+    };
+    // Countries named inside another name ("the Russian Academy of Cinema Arts"):
+    // gazetteer names starting at a later word of the mention.
+    let inner = |m: &Mention| -> Vec<(usize, bool)> {
+        let words = m
+            .text
+            .char_indices()
+            .filter(|&(i, c)| i > 0 && c.is_alphabetic() && m.text[..i].ends_with([' ', '-']));
+        let mut out = Vec::new();
+        for (i, _) in std::iter::once((0, ' ')).chain(words) {
+            let Some(hit) = res.gazetteer.find(&m.text[i..]).into_iter().next() else {
+                continue;
+            };
+            if hit.start != 0 || (i == 0 && hit.end == m.text.len()) {
+                continue;
+            }
+            let (entry, demonym) = match hit.target {
+                Target::Demonym(c) => (c, true),
+                Target::Entry(c) => (c, false),
+            };
+            if let Some(c) = x
+                .entities
+                .iter()
+                .position(|e| e.ty == EntityType::Country && e.gazetteer == Some(entry))
+            {
+                out.push((c, demonym));
+            }
+        }
+        out
+    };
+    entity::main_country(&x.mentions, &x.entities, inner, contains)
+}
+
 fn match_atom(
     atom: &Atom,
     b: &HashMap<String, Node>,
     x: &Extraction,
     res: &Resources,
     facts: &Facts,
+    main_country: Option<usize>,
 ) -> Vec<Binding> {
     let mut out = Vec::new();
     let emitted: Vec<usize> = (0..x.entities.len())
@@ -456,48 +502,7 @@ fn match_atom(
                     })
                     .collect()
             } else if t == EntityType::Country {
-                let contains = |c: usize, p: usize| {
-                    x.entities[p]
-                        .gazetteer
-                        .and_then(|g| res.gazetteer.entry(g).located_in.as_deref())
-                        .is_some_and(|l| {
-                            let ent = &x.entities[c];
-                            std::iter::once(&ent.label)
-                                .chain(&ent.aliases)
-                                .any(|a| fold(a) == fold(l))
-                        })
-                };
-                // Countries named inside another name ("the Russian Academy of Cinema Arts"):
-                // gazetteer names starting at a later word of the mention.
-                let inner = |m: &Mention| -> Vec<(usize, bool)> {
-                    let words = m.text.char_indices().filter(|&(i, c)| {
-                        i > 0 && c.is_alphabetic() && m.text[..i].ends_with([' ', '-'])
-                    });
-                    let mut out = Vec::new();
-                    for (i, _) in std::iter::once((0, ' ')).chain(words) {
-                        let Some(hit) = res.gazetteer.find(&m.text[i..]).into_iter().next() else {
-                            continue;
-                        };
-                        if hit.start != 0 || (i == 0 && hit.end == m.text.len()) {
-                            continue;
-                        }
-                        let (entry, demonym) = match hit.target {
-                            Target::Demonym(c) => (c, true),
-                            Target::Entry(c) => (c, false),
-                        };
-                        if let Some(c) = x
-                            .entities
-                            .iter()
-                            .position(|e| e.ty == EntityType::Country && e.gazetteer == Some(entry))
-                        {
-                            out.push((c, demonym));
-                        }
-                    }
-                    out
-                };
-                entity::main_country(&x.mentions, &x.entities, inner, contains)
-                    .into_iter()
-                    .collect()
+                main_country.into_iter().collect()
             } else {
                 entity::focus(&x.mentions, &x.entities, t)
                     .into_iter()
@@ -610,6 +615,7 @@ pub fn infer(x: &mut Extraction, res: &Resources, facts: &mut Facts) {
         .iter()
         .filter(|r| matches!(r.kind, RuleKind::Inference { .. }))
         .collect();
+    let focus_country = main_country(x, res);
     for _round in 0..3 {
         let before = facts.facts.len();
         for rule in &rules {
@@ -620,12 +626,14 @@ pub fn infer(x: &mut Extraction, res: &Resources, facts: &mut Facts) {
                 vec![(HashMap::new(), Vec::new())];
             for atom in when {
                 if atom.negated {
-                    states.retain(|(b, _)| match_atom(atom, b, x, res, facts).is_empty());
+                    states.retain(|(b, _)| {
+                        match_atom(atom, b, x, res, facts, focus_country).is_empty()
+                    });
                     continue;
                 }
                 let mut next = Vec::new();
                 for (b, evs) in &states {
-                    for (nb, ev) in match_atom(atom, b, x, res, facts) {
+                    for (nb, ev) in match_atom(atom, b, x, res, facts, focus_country) {
                         let mut evs = evs.clone();
                         evs.extend(ev);
                         next.push((nb, evs));

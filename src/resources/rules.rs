@@ -633,12 +633,12 @@ fn narrow_unicode(src: &str) -> String {
     while let Some(i) = rest.find('\\') {
         out.push_str(&rest[..i]);
         let esc = &rest[i..];
-        let class = ["Lu", "Ll", "L", "M"]
+        let class = [r"\p{Lu}", r"\p{Ll}", r"\p{L}", r"\p{M}"]
             .into_iter()
-            .find(|c| esc[1..].starts_with(&format!("p{{{c}}}")));
+            .find(|c| esc.starts_with(c));
         if let Some(c) = class {
-            out.push_str(&format!("[\\p{{{c}}}&&[{SCRIPTS}]]"));
-            rest = &esc[c.len() + 4..];
+            out.push_str(&format!("[{c}&&[{SCRIPTS}]]"));
+            rest = &esc[c.len()..];
         } else if esc[1..].starts_with('d') {
             out.push_str("[0-9]");
             rest = &esc[2..];

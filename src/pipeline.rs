@@ -153,44 +153,78 @@ pub fn extract(article: &Article, res: &Resources) -> Extraction {
         true,
     );
     mentions = mention::resolve(mentions, anaphora);
-    entity::resolve_anaphora(&text, &mut mentions, &entities, &res.names);
-    entity::finish(&mentions, &mut entities);
-    // An italic original title in brackets after an italic title is that work's alias.
-    for (title, gloss) in mention::emphasis_glosses(&text, &emphasis) {
-        let found = mentions
-            .iter()
-            .find(|m| m.span == title)
-            .and_then(|m| m.entity);
-        if let Some(e) = found.map(|e| &mut entities[e]) {
-            if e.label != gloss && !e.aliases.contains(&gloss) {
-                e.aliases.push(gloss);
-                e.aliases.sort();
+    let unresolved = mentions;
+
+    // Anaphora, then relations: patterns, then inference over what the patterns found. A
+    // possessive film anaphor ("Lungu's tragicomedy") goes to the latest film on the first
+    // reading; when the `directed` facts of that reading give the possessor another film, the
+    // article is read once more with them.
+    let title: Vec<bool> = sentences.iter().map(|s| s.is_title).collect();
+    let mut owners: Vec<(usize, usize)> = Vec::new();
+    let (mut x, mut facts) = loop {
+        let mut mentions = unresolved.clone();
+        entity::resolve_anaphora(&text, &mut mentions, &entities, &res.names, &title, &owners);
+        let mut entities = entities.clone();
+        entity::finish(&mentions, &mut entities);
+        // An italic original title in brackets after an italic title is that work's alias.
+        for (title, gloss) in mention::emphasis_glosses(&text, &emphasis) {
+            let found = mentions
+                .iter()
+                .find(|m| m.span == title)
+                .and_then(|m| m.entity);
+            if let Some(e) = found.map(|e| &mut entities[e]) {
+                if e.label != gloss && !e.aliases.contains(&gloss) {
+                    e.aliases.push(gloss);
+                    e.aliases.sort();
+                }
             }
         }
-    }
 
-    let mut x = Extraction {
-        article: article.clone(),
-        text,
-        sentences,
-        mentions,
-        entities,
-        facts: Vec::new(),
-        rejected: Vec::new(),
-        quotes: Vec::new(),
+        let mut x = Extraction {
+            article: article.clone(),
+            text: text.clone(),
+            sentences: sentences.clone(),
+            mentions,
+            entities,
+            facts: Vec::new(),
+            rejected: Vec::new(),
+            quotes: Vec::new(),
+        };
+        x.quotes = quote::quotes(&x.text, &x.sentences, &x.mentions, |e| {
+            quote::speaks(x.entities[e].ty)
+        });
+        // First person inside a quotation is its speaker ("I wrote the script with …"). Appended:
+        // entities point into `mentions` by index.
+        let first = quote::first_person_mentions(&x.text, &x.sentences, &x.quotes, &x.mentions);
+        x.mentions.extend(first);
+
+        let mut facts = relation::Facts::default();
+        relation::pattern_facts(&mut x, res, &mut facts);
+        relation::infer(&mut x, res, &mut facts);
+        if !owners.is_empty() {
+            break (x, facts);
+        }
+        // Who directed what, not counting what was read through a possessive anaphor itself.
+        let through = entity::possessive_film_spans(&text, &unresolved, &x.entities);
+        let inside = |ev: &Evidence| {
+            through
+                .iter()
+                .any(|s| ev.span.start <= s.start && s.end <= ev.span.end)
+        };
+        let directed: Vec<(usize, usize)> = facts
+            .facts
+            .iter()
+            .filter(|f| f.property == "directed" && !f.evidence.iter().all(inside))
+            .filter_map(|f| match (&f.subject, &f.object) {
+                (Subject::Entity(p), Value::Entity(film)) => Some((*p, *film)),
+                _ => None,
+            })
+            .collect();
+        if !entity::owners_change(&text, &unresolved, &x.mentions, &x.entities, &directed) {
+            break (x, facts);
+        }
+        owners = directed;
     };
-    x.quotes = quote::quotes(&x.text, &x.sentences, &x.mentions, |e| {
-        quote::speaks(x.entities[e].ty)
-    });
-    // First person inside a quotation is its speaker ("I wrote the script with …"). Appended:
-    // entities point into `mentions` by index.
-    let first = quote::first_person_mentions(&x.text, &x.sentences, &x.quotes, &x.mentions);
-    x.mentions.extend(first);
-
-    // Relations: patterns, then inference over what the patterns found.
-    let mut facts = relation::Facts::default();
-    relation::pattern_facts(&mut x, res, &mut facts);
-    relation::infer(&mut x, res, &mut facts);
 
     // Metadata: the date and the publication.
     let meta = |confidence| Evidence {

@@ -271,8 +271,10 @@ fn anaphor_gender(text: &str) -> Option<Gender> {
 /// mentions most (a film named in passing, "whose 2019 debut, Winter Bread, toured festivals",
 /// does not displace the film the article is about); else the article's most mentioned film.
 fn film_antecedent(
+    text: &str,
     mentions: &[Mention],
     entities: &[Entity],
+    title: &[bool],
     sentence: usize,
     pos: usize,
 ) -> Option<usize> {
@@ -287,7 +289,17 @@ fn film_antecedent(
         .filter(|m| m.sentence == sentence && m.span.end <= pos)
         .max_by_key(|m| m.span.start)
         .and_then(|m| m.entity);
-    same.or_else(|| discourse_salient(mentions, entities, EntityType::Film, sentence, pos))
+    same.or_else(|| {
+        discourse_salient(
+            text,
+            mentions,
+            entities,
+            title,
+            EntityType::Film,
+            sentence,
+            pos,
+        )
+    })
 }
 
 /// The entity of a type a rule's fact refers to without naming it ("X plays Y": Y is a character
@@ -296,14 +308,44 @@ fn film_antecedent(
 /// (ties: the latest); with none in reach, the article's most mentioned one. Plain recency would
 /// pick a film named in passing ("the same edition in which Dvortsevoy's Ayka won").
 pub fn discourse_salient(
+    text: &str,
     mentions: &[Mention],
     entities: &[Entity],
+    title: &[bool],
     ty: EntityType,
     sentence: usize,
     pos: usize,
 ) -> Option<usize> {
-    in_passage(mentions, entities, ty, sentence, pos, |_| true)
-        .or_else(|| focus(mentions, entities, ty))
+    let near = in_passage(mentions, entities, ty, sentence, pos, |_| true)
+        .or_else(|| focus(mentions, entities, ty))?;
+    if ty != EntityType::Film {
+        return Some(near);
+    }
+    // A film named once in passing as an earlier work ("Her debut, The Fortieth Day (2019), was
+    // shot …. The new film is bigger") does not displace the headline's film, which the article
+    // keeps naming.
+    let f = frequencies(mentions, entities.len());
+    let topic = mentions
+        .iter()
+        .filter(|m| title.get(m.sentence).copied().unwrap_or(false) && !m.demonym)
+        .filter_map(|m| m.entity.filter(|&e| ty.accepts(entities[e].ty)))
+        .max_by_key(|&e| f[e]);
+    let dated = |e: usize| {
+        mentions
+            .iter()
+            .filter(|m| m.entity == Some(e) && !m.anaphor)
+            .any(|m| {
+                let after = text[m.span.end..].trim_start_matches(['*', '_', '"', '”', '’', '\'']);
+                let date = after
+                    .strip_prefix(" (")
+                    .map(|a| a.split(')').next().unwrap_or(""));
+                date.is_some_and(|d| d.len() == 4 && d.bytes().all(|b| b.is_ascii_digit()))
+            })
+    };
+    Some(match topic {
+        Some(t) if t != near && f[near] == 1 && f[t] >= 2 && dated(near) => t,
+        _ => near,
+    })
 }
 
 /// [`discourse_salient`] among the entities `fits` accepts, with no fallback: the entity of the
@@ -423,12 +465,90 @@ pub fn focus(mentions: &[Mention], entities: &[Entity], ty: EntityType) -> Optio
     best
 }
 
+/// The person a possessive film anaphor belongs to: the named person right before "'s" in
+/// "Lungu's tragicomedy" or "Rahimova's film".
+fn possessor(text: &str, named: &[Mention], entities: &[Entity], m: &Mention) -> Option<usize> {
+    let before = text[..m.span.start].strip_suffix(' ')?;
+    let end = ["'s", "’s", "'", "’"]
+        .iter()
+        .find_map(|s| before.strip_suffix(s))?
+        .len();
+    named
+        .iter()
+        .find(|n| n.span.end == end && !n.demonym)
+        .and_then(|n| n.entity)
+        .filter(|&e| entities[e].ty == EntityType::Person)
+}
+
+/// The film of `owner` a possessive anaphor at `pos` stands for, by the `owners` pairs (person,
+/// film) a first reading found: the owner's film named last before `pos` (an anaphor points
+/// back: "Egorova's drama" in the standfirst is not her debut named further down).
+fn owned_film(
+    named: &[Mention],
+    owners: &[(usize, usize)],
+    owner: usize,
+    pos: usize,
+) -> Option<usize> {
+    named
+        .iter()
+        .filter(|n| n.span.end <= pos)
+        .filter_map(|n| {
+            n.entity
+                .filter(|&f| owners.contains(&(owner, f)))
+                .map(|f| (n.span.start, f))
+        })
+        .max()
+        .map(|(_, f)| f)
+}
+
+/// The spans of the possessive film anaphora ("Lungu's tragicomedy"): a `directed` fact read
+/// through one of them says nothing about whose film it is.
+pub fn possessive_film_spans(text: &str, unresolved: &[Mention], entities: &[Entity]) -> Vec<Span> {
+    let named: Vec<Mention> = unresolved.iter().filter(|m| !m.anaphor).cloned().collect();
+    unresolved
+        .iter()
+        .filter(|m| m.anaphor && m.ty == EntityType::Film)
+        .filter(|m| possessor(text, &named, entities, m).is_some())
+        .map(|m| m.span)
+        .collect()
+}
+
+/// Whether `owners` (person, film pairs of a first reading) would resolve a possessive film
+/// anaphor ("Lungu's tragicomedy") to another film than the reading without them did: then the
+/// article is read again with them ([`resolve_anaphora`]).
+pub fn owners_change(
+    text: &str,
+    unresolved: &[Mention],
+    resolved: &[Mention],
+    entities: &[Entity],
+    owners: &[(usize, usize)],
+) -> bool {
+    let named: Vec<Mention> = unresolved.iter().filter(|m| !m.anaphor).cloned().collect();
+    unresolved
+        .iter()
+        .filter(|m| m.anaphor && m.ty == EntityType::Film)
+        .any(|m| {
+            let Some(p) = possessor(text, &named, entities, m) else {
+                return false;
+            };
+            let now = resolved
+                .iter()
+                .find(|r| r.anaphor && r.span == m.span)
+                .and_then(|r| r.entity);
+            owned_film(&named, owners, p, m.span.start).is_some_and(|f| Some(f) != now)
+        })
+}
+
 /// Links each anaphor to its antecedent, in text order; anaphora with none are dropped.
+/// `owners` (person, film pairs from a first reading's `directed` facts; empty on the first
+/// reading) send "Lungu's tragicomedy" to Lungu's film rather than to the latest film named.
 pub fn resolve_anaphora(
     text: &str,
     mentions: &mut Vec<Mention>,
     entities: &[Entity],
     names: &PersonNames,
+    title: &[bool],
+    owners: &[(usize, usize)],
 ) {
     mentions.sort_by_key(|m| (m.span.start, m.span.end));
     // Antecedents are named mentions only (an anaphor never points at another anaphor).
@@ -436,9 +556,24 @@ pub fn resolve_anaphora(
     // Which entities the article introduces as directors: computed once, at the first "the
     // director".
     let mut directs: Option<Vec<bool>> = None;
+    // Film antecedents: the named mentions, and the possessive anaphora already sent to their
+    // owner's film ("Lungu's tragicomedy …. Lungu wrote it with …": "it" is that film too).
+    let mut films = named.clone();
     for m in mentions.iter_mut().filter(|m| m.anaphor) {
         m.entity = match (m.ty, anaphor_gender(&m.text)) {
-            (EntityType::Film, _) => film_antecedent(&named, entities, m.sentence, m.span.start),
+            (EntityType::Film, _) => {
+                let owned = possessor(text, &named, entities, m)
+                    .and_then(|p| owned_film(&named, owners, p, m.span.start));
+                if owned.is_some() {
+                    films.push(Mention {
+                        entity: owned,
+                        ..m.clone()
+                    });
+                }
+                owned.or_else(|| {
+                    film_antecedent(text, &films, entities, title, m.sentence, m.span.start)
+                })
+            }
             // "the director", "the filmmaker": the latest person the article introduces as a
             // director ("director X", "a film by X", "X, who directed"), else the latest person.
             (EntityType::Person, None) if is_director_noun(&m.text) => {

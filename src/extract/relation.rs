@@ -310,7 +310,9 @@ fn resolve_ref(
         Ref::Article => Some(Node::Article),
         Ref::Last(p) => last_object(facts, p, sentence, pos).map(Node::Entity),
         Ref::Salient(t) => {
-            entity::discourse_salient(&x.mentions, &x.entities, *t, sentence, pos).map(Node::Entity)
+            let title: Vec<bool> = x.sentences.iter().map(|s| s.is_title).collect();
+            entity::discourse_salient(&x.text, &x.mentions, &x.entities, &title, *t, sentence, pos)
+                .map(Node::Entity)
         }
         Ref::Focus(t) => entity::focus(&x.mentions, &x.entities, *t).map(Node::Entity),
         Ref::Slot(name) => {

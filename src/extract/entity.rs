@@ -384,6 +384,7 @@ fn in_passage(
 /// names (`contains(country, place)`: the gazetteer's containing country of a city or region);
 /// none when that ties too.
 pub fn main_country(
+    text: &str,
     mentions: &[Mention],
     entities: &[Entity],
     inner: impl Fn(&Mention) -> Vec<(usize, bool)>,
@@ -391,7 +392,10 @@ pub fn main_country(
 ) -> Option<usize> {
     // (mentions by name or demonym, mentions by name) per country.
     let mut n = vec![(0usize, 0usize); entities.len()];
-    for m in mentions.iter().filter(|m| !m.anaphor) {
+    for m in mentions
+        .iter()
+        .filter(|m| !m.anaphor && !is_language(text, m))
+    {
         match m.entity {
             Some(e) if entities[e].ty == EntityType::Country => {
                 n[e].0 += 1;
@@ -435,6 +439,38 @@ pub fn main_country(
         (Some(&c), None) => Some(c),
         _ => None,
     }
+}
+
+/// Whether a demonym names a language, not its country: "learning Uzbek", "a film in Kazakh and
+/// Russian", "speaks Georgian" (a demonym standing alone after such a word, not "in Kazakh
+/// cinemas").
+fn is_language(text: &str, m: &Mention) -> bool {
+    if !m.demonym {
+        return false;
+    }
+    let before = text[..m.span.start].to_lowercase();
+    let cue = [
+        "in ",
+        "learning ",
+        "learn ",
+        "learnt ",
+        "learned ",
+        "speak ",
+        "speaks ",
+        "speaking ",
+        "spoke ",
+        "into ",
+        "from ",
+        "translated ",
+    ]
+    .iter()
+    .any(|c| before.ends_with(c));
+    let after = &text[m.span.end..];
+    let alone = after.is_empty()
+        || after.starts_with([',', '.', ';', ':', ')', '?', '!'])
+        || after.starts_with(" and ")
+        || after.starts_with(" or ");
+    cue && alone
 }
 
 /// The article's most mentioned entity of a type (ties: the first mentioned).
@@ -750,6 +786,31 @@ mod tests {
     }
 
     #[test]
+    fn a_language_is_no_mention_of_its_country() {
+        let text = "He learnt Uzbek, for the part, in Uzbek cinemas, a film in Kazakh and Russian.";
+        let at = |word: &str, nth: usize| {
+            let start = text.match_indices(word).nth(nth).unwrap().0;
+            Mention {
+                span: Span::new(start, start + word.len()),
+                sentence: 0,
+                ty: EntityType::Country,
+                text: word.into(),
+                gazetteer: None,
+                demonym: true,
+                anaphor: false,
+                origin: crate::model::Origin {
+                    rule: "test".into(),
+                    confidence: 1.0,
+                },
+                entity: Some(0),
+            }
+        };
+        assert!(is_language(text, &at("Uzbek", 0)));
+        assert!(!is_language(text, &at("Uzbek", 1)));
+        assert!(is_language(text, &at("Kazakh", 0)));
+    }
+
+    #[test]
     fn the_main_country_counts_demonyms_and_breaks_ties_by_names() {
         let country = |label: &str| Entity::new(EntityType::Country, label.into());
         let entities = [country("Poland"), country("Ukraine")];
@@ -771,13 +832,13 @@ mod tests {
         let ms = vec![m(0, true), m(0, true), m(0, true), m(1, false), m(1, false)];
         let none = |_: usize, _: usize| false;
         let no_inner = |_: &Mention| Vec::new();
-        assert_eq!(main_country(&ms, &entities, no_inner, none), Some(0));
+        assert_eq!(main_country("", &ms, &entities, no_inner, none), Some(0));
         // Two each: the one named by name wins.
         let ms = vec![m(0, true), m(0, true), m(1, false), m(1, true)];
-        assert_eq!(main_country(&ms, &entities, no_inner, none), Some(1));
+        assert_eq!(main_country("", &ms, &entities, no_inner, none), Some(1));
         // A tie on both counts: no main country, unless the places named fall in one of them.
         let ms = vec![m(0, false), m(0, true), m(1, false), m(1, true)];
-        assert_eq!(main_country(&ms, &entities, no_inner, none), None);
+        assert_eq!(main_country("", &ms, &entities, no_inner, none), None);
         let mut with_city = entities.to_vec();
         with_city.push(Entity::new(EntityType::City, "Lviv".to_string()));
         let mut ms_city = ms.clone();
@@ -787,11 +848,11 @@ mod tests {
         });
         let in_ukraine = |c: usize, p: usize| c == 1 && p == 2;
         assert_eq!(
-            main_country(&ms_city, &with_city, no_inner, in_ukraine),
+            main_country("", &ms_city, &with_city, no_inner, in_ukraine),
             Some(1)
         );
         // A place in neither leaves the tie.
-        assert_eq!(main_country(&ms_city, &with_city, no_inner, none), None);
+        assert_eq!(main_country("", &ms_city, &with_city, no_inner, none), None);
         // A demonym inside another name counts: "the Ukrainian Film Academy" breaks the tie.
         with_city.push(Entity::new(
             EntityType::Organization,
@@ -811,14 +872,17 @@ mod tests {
         };
         let mut academy = ms.clone();
         academy.push(named(3, EntityType::Organization));
-        assert_eq!(main_country(&academy, &with_city, ukrainian, none), Some(1));
+        assert_eq!(
+            main_country("", &academy, &with_city, ukrainian, none),
+            Some(1)
+        );
         // ... but not inside the title of a work.
         let mut film = ms.clone();
         film.push(named(4, EntityType::Film));
-        assert_eq!(main_country(&film, &with_city, ukrainian, none), None);
+        assert_eq!(main_country("", &film, &with_city, ukrainian, none), None);
         // A demonym alone names it.
         assert_eq!(
-            main_country(&[m(0, true)], &entities, no_inner, none),
+            main_country("", &[m(0, true)], &entities, no_inner, none),
             Some(0)
         );
     }

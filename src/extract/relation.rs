@@ -474,7 +474,7 @@ fn main_country(x: &Extraction, res: &Resources) -> Option<usize> {
         }
         out
     };
-    entity::main_country(&x.mentions, &x.entities, inner, contains)
+    entity::main_country(&x.text, &x.mentions, &x.entities, inner, contains)
 }
 
 fn match_atom(

@@ -445,36 +445,39 @@ fn main_country(x: &Extraction, res: &Resources) -> Option<usize> {
             .and_then(|l| gaz_label_entity(x, l, &[EntityType::Country]))
             == Some(c)
     };
-    // Countries named inside another name ("the Russian Academy of Cinema Arts"):
-    // gazetteer names starting at a later word of the mention.
-    let inner = |m: &Mention| -> Vec<(usize, bool)> {
-        let words = m
-            .text
-            .char_indices()
-            .filter(|&(i, c)| i > 0 && c.is_alphabetic() && m.text[..i].ends_with([' ', '-']));
-        let mut out = Vec::new();
-        for (i, _) in std::iter::once((0, ' ')).chain(words) {
-            let Some(hit) = res.gazetteer.find(&m.text[i..]).into_iter().next() else {
-                continue;
-            };
-            if hit.start != 0 || (i == 0 && hit.end == m.text.len()) {
-                continue;
-            }
-            let (entry, demonym) = match hit.target {
-                Target::Demonym(c) => (c, true),
-                Target::Entry(c) => (c, false),
-            };
-            if let Some(c) = x
-                .entities
-                .iter()
-                .position(|e| e.ty == EntityType::Country && e.gazetteer == Some(entry))
-            {
-                out.push((c, demonym));
-            }
-        }
-        out
-    };
+    let inner = |m: &Mention| countries_in_name(x, res, m);
     entity::main_country(&x.text, &x.mentions, &x.entities, inner, contains)
+}
+
+/// The countries of the article named inside a mention's name, each with whether by demonym ("the
+/// Russian Academy of Cinema Arts", "the Union of Artists of Armenia"): gazetteer names starting
+/// at a later word of the mention (a name that is wholly a country's is no name inside another).
+fn countries_in_name(x: &Extraction, res: &Resources, m: &Mention) -> Vec<(usize, bool)> {
+    let words = m
+        .text
+        .char_indices()
+        .filter(|&(i, c)| i > 0 && c.is_alphabetic() && m.text[..i].ends_with([' ', '-']));
+    let mut out = Vec::new();
+    for (i, _) in std::iter::once((0, ' ')).chain(words) {
+        let Some(hit) = res.gazetteer.find(&m.text[i..]).into_iter().next() else {
+            continue;
+        };
+        if hit.start != 0 || (i == 0 && hit.end == m.text.len()) {
+            continue;
+        }
+        let (entry, demonym) = match hit.target {
+            Target::Demonym(c) => (c, true),
+            Target::Entry(c) => (c, false),
+        };
+        if let Some(c) = x
+            .entities
+            .iter()
+            .position(|e| e.ty == EntityType::Country && e.gazetteer == Some(entry))
+        {
+            out.push((c, demonym));
+        }
+    }
+    out
 }
 
 fn match_atom(
@@ -513,6 +516,36 @@ fn match_atom(
             for e in cands {
                 if let Some(nb) = bind(b, &atom.s, Node::Entity(e)) {
                     out.push((nb, first_evidence(x, e, "")));
+                }
+            }
+        }
+        "nameHasCountry" => {
+            for &e in &emitted {
+                let mut seen = Vec::new();
+                for m in x
+                    .mentions
+                    .iter()
+                    .filter(|m| m.entity == Some(e) && !m.anaphor && !m.demonym)
+                {
+                    for (c, _) in countries_in_name(x, res, m) {
+                        if seen.contains(&c) {
+                            continue;
+                        }
+                        seen.push(c);
+                        if let Some(nb) = bind(b, &atom.s, Node::Entity(e))
+                            .and_then(|nb| bind(&nb, &atom.o, Node::Entity(c)))
+                        {
+                            out.push((
+                                nb,
+                                Some(Evidence {
+                                    sentence: Some(m.sentence),
+                                    span: m.span,
+                                    rule: String::new(),
+                                    confidence: 1.0,
+                                }),
+                            ));
+                        }
+                    }
                 }
             }
         }

@@ -32,8 +32,10 @@
 //! Besides ontology properties, atoms may use `type` (`?x type City`), `gazLocatedIn` (the
 //! gazetteer's containing place), `gazPresentedBy`, `isFocus` (`?c isFocus Country`: the most
 //! mentioned entity of that type), `inTitle` (`?x inTitle true`), `labelHas` (`?a labelHas
-//! Best_Director`: the entity's name or an alias holds these words, `_` for a space) and `pubYear`
-//! (`@article pubYear ?y`: the year of the article's date). A `when` atom written
+//! Best_Director`: the entity's name or an alias holds these words, `_` for a space),
+//! `nameHasCountry` (`?o nameHasCountry ?c`: a country of the article is named, or its demonym
+//! used, inside the entity's name: "the Union of Artists of Armenia", "the Russian Academy of
+//! Cinema Arts") and `pubYear` (`@article pubYear ?y`: the year of the article's date). A `when` atom written
 //! `not ?x directed ?f` keeps a binding only when no fact matches it (negation as failure over
 //! the facts derived so far; its variables that are still unbound match anything).
 //!
@@ -868,7 +870,7 @@ fn compile_pattern(
 }
 
 /// Pseudo-properties an inference atom may use besides the ontology's.
-pub const PSEUDO: [&str; 7] = [
+pub const PSEUDO: [&str; 8] = [
     "type",
     "labelHas",
     "gazLocatedIn",
@@ -876,6 +878,7 @@ pub const PSEUDO: [&str; 7] = [
     "isFocus",
     "inTitle",
     "pubYear",
+    "nameHasCountry",
 ];
 
 fn parse_atom(s: &str, ontology: &Ontology) -> Result<Atom, String> {

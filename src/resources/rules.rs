@@ -693,8 +693,19 @@ fn list_pattern(alts: &[String]) -> String {
             r"(?:,?\s+by\s+(?:(?:the\s+)?(?:\x{{E000}}Demonym#\d+\x{{E001}}\s+)?[\p{{Ll}}-]+\s+)?{person}(?:\s+and\s+{person})?)?"
         )
     };
+    // Before a member that is not a person: its maker's possessive or a description ("Ewa
+    // Gralak's "The Blue Hour"", "the Tajik drama The Orchard Keeper", "Kamiński's essay film
+    // Kopalnia"); around it, quotes or emphasis marks.
+    let pre = if by.is_empty() {
+        String::new()
+    } else {
+        format!(
+            r#"(?:{person}['’]s?\s+(?:[\p{{Ll}}-]+\s+){{0,2}}|(?:the\s+|an?\s+)?\x{{E000}}Demonym#\d+\x{{E001}}\s+(?:[\p{{Ll}}-]+\s+){{1,2}}|the\s+(?:[\p{{Ll}}-]+\s+){{1,2}})?["“*_]?"#
+        )
+    };
+    let post = if by.is_empty() { "" } else { r#"["”*_]?"# };
     let item = format!(
-        r"\x{{E000}}(?:{})#\d+\x{{E001}}(?:\s+\([^()]*\))?{by}",
+        r"{pre}\x{{E000}}(?:{})#\d+\x{{E001}}{post}(?:\s+\([^()]*\))?{by}",
         alts.join("|")
     );
     format!(r"{item}(?:(?:\s*[,;]\s*(?:(?:and|&)\s+)?|\s+(?:and|&)\s+){item})*")
@@ -1043,6 +1054,19 @@ mod tests {
         // A list ends where its shape ends: no member after a plain word.
         let view = format!("films: {} and friends {}.", f(0), f(1));
         assert!(re.captures(&view).is_none());
+        // Members after their maker's possessive or a description, in quotes.
+        let view = format!(
+            "films: {}'s \"{}\", {}'s essay film {} and the {} drama {}.",
+            p(0),
+            f(1),
+            p(2),
+            f(3),
+            "\u{E000}Demonym#4\u{E001}",
+            f(5)
+        );
+        let c = re.captures(&view).unwrap();
+        let members: Vec<usize> = list_members(&c["fs"], types).collect();
+        assert_eq!(members, [1, 3, 5]);
     }
 
     #[test]

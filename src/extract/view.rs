@@ -24,6 +24,16 @@ static APPOSITION: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
+/// Words describing a work between its maker's possessive and its title: "Fedorenko's war epic
+/// 'The Azov Sea'", "Zaremba's much-discussed "Lighthouse 44"" read "Fedorenko's 'The Azov Sea'".
+static POSSESSIVE_DESCRIPTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        "\u{E000}Person#[0-9]+\u{E001}'s? ((?:[a-z][a-z-]* ){1,3})[\"']?",
+        "\u{E000}(?:Film|CreativeWork)#"
+    ))
+    .unwrap()
+});
+
 #[derive(Debug, Clone)]
 pub struct View {
     pub text: String,
@@ -145,7 +155,8 @@ impl View {
 
     /// The sentence without the brackets and the comma-enclosed appositions and relative clauses
     /// that follow names ("X (original title), Y's drama about Z, which premiered in W, won …"
-    /// reads "X won …"), so that a rule written for the plain clause also finds the fact in the
+    /// reads "X won …"), and without the words between a maker's possessive and a title ("Y's war
+    /// epic X" reads "Y's X"), so that a rule written for the plain clause also finds the fact in the
     /// decorated one. `None` when there is nothing to leave out. Offsets still map to the article:
     /// a match that spans a gap covers it.
     pub fn simplified(&self) -> Option<View> {
@@ -155,6 +166,7 @@ impl View {
             let mut cut: Vec<(usize, usize)> = GLOSS
                 .captures_iter(&v.text)
                 .chain(APPOSITION.captures_iter(&v.text))
+                .chain(POSSESSIVE_DESCRIPTION.captures_iter(&v.text))
                 .filter_map(|c| c.get(1).map(|g| (g.start(), g.end())))
                 .collect();
             if cut.is_empty() {
@@ -305,6 +317,35 @@ mod tests {
         let ms: Vec<Mention> = names.iter().map(|&(n, ty)| mention(text, n, ty)).collect();
         let pairs: Vec<(usize, &Mention)> = ms.iter().enumerate().collect();
         View::build(text, Span::new(0, text.len()), &pairs)
+    }
+
+    #[test]
+    fn simplified_view_leaves_out_descriptions_between_a_possessive_and_a_title() {
+        let text = "Oleksandr Fedorenko's much-discussed war epic 'The Azov Sea' opened.";
+        let v = view_of(
+            text,
+            &[
+                ("Oleksandr Fedorenko", EntityType::Person),
+                ("The Azov Sea", EntityType::Film),
+            ],
+        );
+        let s = v.simplified().unwrap();
+        assert!(
+            s.text
+                .starts_with("\u{E000}Person#0\u{E001}'s \u{E000}Film#1\u{E001}"),
+            "{}",
+            s.text
+        );
+        // Not before a person: "Lungu's brother Farhod" keeps its words.
+        let text = "Victoria Lungu's younger brother Farhod Rahimov wrote it.";
+        let v = view_of(
+            text,
+            &[
+                ("Victoria Lungu", EntityType::Person),
+                ("Farhod Rahimov", EntityType::Person),
+            ],
+        );
+        assert!(v.simplified().is_none());
     }
 
     #[test]

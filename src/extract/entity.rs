@@ -639,8 +639,30 @@ pub fn resolve_anaphora(
                         }
                     })
                     .flatten();
+                // The latest person who may fit; when nothing in that person's name says so, a
+                // person of this sentence or the one before whose name does ("the poet Mirzo
+                // Tursunzoda … Her debut" after Rahimova is Rahimova's).
+                let sure = |e: usize| names.gender(&entities[e].label) == Some(want);
+                let latest = || {
+                    let any = salient_where(&named, entities, m.ty, m.span.start, fits)?;
+                    if sure(any) {
+                        return Some(any);
+                    }
+                    let near = named
+                        .iter()
+                        .filter(|n| n.span.end <= m.span.start && n.sentence + 1 >= m.sentence)
+                        .filter(|n| !n.demonym)
+                        .filter_map(|n| {
+                            n.entity
+                                .filter(|&e| entities[e].ty == EntityType::Person && sure(e))
+                                .map(|e| (n.span.start, e))
+                        })
+                        .max()
+                        .map(|(_, e)| e);
+                    Some(near.unwrap_or(any))
+                };
                 speaker
-                    .or_else(|| salient_where(&named, entities, m.ty, m.span.start, fits))
+                    .or_else(latest)
                     .or_else(|| salient(&named, entities, m.ty, m.span.start))
             }
             _ => salient(&named, entities, m.ty, m.span.start),

@@ -140,7 +140,8 @@ fn new_entity(entities: &mut Vec<Entity>, ty: EntityType, label: String) -> usiz
     entities.len() - 1
 }
 
-/// Runs every fact-emitting pattern rule over every sentence.
+/// Runs every fact-emitting pattern rule over every sentence, then reads the genres of the films
+/// an anaphor calls by their genre ([`anaphor_genres`]).
 pub fn pattern_facts(x: &mut Extraction, res: &Resources, facts: &mut Facts) {
     let rules: Vec<&Rule> = res.rules.rules.iter().filter(|r| r.emits_facts()).collect();
     for si in 0..x.sentences.len() {
@@ -150,6 +151,45 @@ pub fn pattern_facts(x: &mut Extraction, res: &Resources, facts: &mut Facts) {
         for view in std::iter::once(&view).chain(simple.as_ref()) {
             sentence_facts(x, res, facts, &rules, si, view);
         }
+    }
+    anaphor_genres(x, facts);
+}
+
+/// The rule id of the genre a film anaphor names (`extract --explain`, per-rule statistics).
+pub const ANAPHOR_GENRE_RULE: &str = "coref.genre-of-anaphor";
+
+/// Head nouns of film anaphora (data/rules/coref.toml) that name a genre.
+const GENRE_HEADS: [&str; 6] = [
+    "documentary",
+    "drama",
+    "comedy",
+    "tragicomedy",
+    "melodrama",
+    "thriller",
+];
+
+/// A film the text calls by its genre ("The drama stars …", "Lungu's tragicomedy, set among …",
+/// "the Georgian documentary") is of that genre: the anaphor's head noun, once the anaphor is
+/// resolved to its film ("the drama of exile" names none).
+fn anaphor_genres(x: &Extraction, facts: &mut Facts) {
+    for m in x
+        .mentions
+        .iter()
+        .filter(|m| m.anaphor && m.ty == EntityType::Film)
+    {
+        let Some(e) = m.entity else { continue };
+        let head = m.text.rsplit(' ').next().unwrap_or("").to_lowercase();
+        // "the drama of exile" is no film's genre.
+        if !GENRE_HEADS.contains(&head.as_str()) || x.text[m.span.end..].starts_with(" of ") {
+            continue;
+        }
+        let ev = Evidence {
+            sentence: Some(m.sentence),
+            span: m.span,
+            rule: ANAPHOR_GENRE_RULE.to_string(),
+            confidence: 0.7,
+        };
+        facts.push(Subject::Entity(e), "genre", Value::Text(head), ev);
     }
 }
 

@@ -30,7 +30,7 @@ if command -v rustup >/dev/null 2>&1; then
 fi
 
 if [ "${KGX_SKIP_PYTHON:-0}" != "1" ]; then
-  if ! python3 -c 'import rdflib, networkx, pytest, SPARQLWrapper, spacy, pyoxigraph' >/dev/null 2>&1; then
+  if ! python3 -c 'import rdflib, networkx, pytest, SPARQLWrapper, spacy, pyoxigraph, nltk' >/dev/null 2>&1; then
     echo "setup: installing Python test packages" >&2
     python3 -m pip install --quiet --disable-pip-version-check -r "$(dirname "$0")/../tests/python/requirements.txt"
   fi

@@ -245,15 +245,15 @@ fn eval_f1(dir: &std::path::Path) -> (f64, f64, String) {
 
 /// Quality floors on the tuning splits (dev, val, val2, val3, val4): a rule or engine change that
 /// costs more than a point or two of F1 fails here before anyone reads the README's figures. The
-/// held-out splits (test, val5) are never scored by the tests.
+/// held-out splits (test, val5, val6) are never scored by the tests.
 #[test]
 fn eval_on_the_tuning_corpus_holds_its_floor() {
     let corpus = root().join("tests/corpus");
-    // Floors a little under the end of session 10 (dev 0.972 / 0.881, val 0.979 / 0.861, val2
-    // 0.982 / 0.901, val3 0.981 / 0.921, val4 0.933 / 0.810): a change that loses what the rules
+    // Floors a little under the end of session 11 (dev 0.972 / 0.887, val 0.979 / 0.861, val2
+    // 0.982 / 0.903, val3 0.981 / 0.921, val4 0.933 / 0.849): a change that loses what the rules
     // and the engine found fails here.
     let (ent, rel, s) = eval_f1(&corpus.join("dev"));
-    assert!(ent >= 0.96 && rel >= 0.86, "dev: {s}");
+    assert!(ent >= 0.96 && rel >= 0.87, "dev: {s}");
     let (ent, rel, s) = eval_f1(&corpus.join("val"));
     assert!(ent >= 0.96 && rel >= 0.84, "val: {s}");
     let (ent, rel, s) = eval_f1(&corpus.join("val2"));
@@ -261,7 +261,7 @@ fn eval_on_the_tuning_corpus_holds_its_floor() {
     let (ent, rel, s) = eval_f1(&corpus.join("val3"));
     assert!(ent >= 0.96 && rel >= 0.90, "val3: {s}");
     let (ent, rel, s) = eval_f1(&corpus.join("val4"));
-    assert!(ent >= 0.92 && rel >= 0.79, "val4: {s}");
+    assert!(ent >= 0.92 && rel >= 0.83, "val4: {s}");
 }
 
 #[test]
